@@ -1,0 +1,125 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+
+	"github.com/connect-compliance/connect-compliance/helpers/catalog"
+	"github.com/connect-compliance/connect-compliance/helpers/config"
+	"github.com/connect-compliance/connect-compliance/helpers/harness"
+)
+
+const runUsage = `usage: compliance run --tag TAG [--out DIR] [flags]
+
+Runs the suite of one cadence exactly as CI does,
+  go test -tags TAG -json -count=1 -artifacts -outputdir DIR ./suites/TAG > DIR/test.json
+(in sim mode also writing the simulator's call log to DIR/sim-calls.jsonl),
+then builds its reports in DIR like 'compliance report'. DIR is emptied first.
+The target and scenario come from the flags, else COMPLIANCE_TARGET and
+COMPLIANCE_SCENARIO, else the config. Exit code: 0 compliant, 1 non-compliant,
+2 errors, not-run controls or a run that could not start.
+
+flags:
+`
+
+func runSuite(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, runUsage)
+		fs.PrintDefaults()
+	}
+	var tag, out, target, scenario, catalogPath string
+	fs.StringVar(&tag, "tag", "", "the suite: "+fmt.Sprint(catalog.Tags))
+	fs.StringVar(&out, "out", "", "output directory (default out/TAG)")
+	fs.StringVar(&target, "target", "", "sim or live")
+	fs.StringVar(&scenario, "scenario", "", "simulator scenario (sim only)")
+	fs.StringVar(&catalogPath, "catalog", "suites/catalog.yaml", "control catalog")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if !contains(catalog.Tags, tag) || fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "compliance run: want --tag one of %v and no arguments\n", catalog.Tags)
+		fs.Usage()
+		return 2
+	}
+	root, err := harness.ModuleRoot(filepath.Dir(catalogPath))
+	if err != nil {
+		fmt.Fprintf(stderr, "compliance run: %v\n", err)
+		return 2
+	}
+	cfgPath := os.Getenv(harness.EnvConfig)
+	if cfgPath == "" {
+		cfgPath = filepath.Join(root, "compliance.yaml")
+	}
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "compliance run: %v\n", err)
+		return 2
+	}
+	target = first(target, os.Getenv(harness.EnvTarget), cfg.Target)
+	if target == config.TargetSim {
+		scenario = first(scenario, os.Getenv(harness.EnvScenario), cfg.Scenario)
+	} else {
+		scenario = ""
+	}
+	if out == "" {
+		out = filepath.Join("out", tag)
+	}
+	abs, err := filepath.Abs(out)
+	if err == nil {
+		err = os.RemoveAll(abs)
+	}
+	if err == nil {
+		err = os.MkdirAll(abs, 0o755)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "compliance run: %v\n", err)
+		return 2
+	}
+	events, err := os.Create(filepath.Join(abs, "test.json"))
+	if err != nil {
+		fmt.Fprintf(stderr, "compliance run: %v\n", err)
+		return 2
+	}
+	cmd := exec.Command("go", "test", "-tags", tag, "-json", "-count=1", "-artifacts", "-outputdir", abs, "./suites/"+tag)
+	cmd.Dir = root
+	cmd.Stdout, cmd.Stderr = events, stderr
+	cmd.Env = append(os.Environ(), harness.EnvTarget+"="+target, harness.EnvScenario+"="+scenario)
+	if target == config.TargetSim {
+		cmd.Env = append(cmd.Env, harness.EnvSimCalls+"="+filepath.Join(abs, "sim-calls.jsonl"))
+	}
+	fmt.Fprintf(stderr, "compliance run: go test -tags %s ./suites/%s (target %s%s)\n", tag, tag, target, map[bool]string{true: ", scenario " + scenario}[scenario != ""])
+	runErr := cmd.Run()
+	if err := events.Close(); err != nil {
+		fmt.Fprintf(stderr, "compliance run: %v\n", err)
+		return 2
+	}
+	var exitErr *exec.ExitError
+	if runErr != nil && !errors.As(runErr, &exitErr) {
+		// go itself could not run; a failing test binary is for the report to judge.
+		fmt.Fprintf(stderr, "compliance run: %v\n", runErr)
+		return 2
+	}
+	return runReport([]string{
+		"--catalog", catalogPath, "--tags", tag, "--out", abs, "--target", target, "--scenario", scenario,
+		"--module-root", root, filepath.Join(abs, "test.json"),
+	}, stdout, stderr)
+}
+
+func first(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

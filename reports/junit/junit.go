@@ -1,0 +1,228 @@
+// Package junit renders results (reports/results) as JUnit XML on top of
+// go-junit-report's junit model, extended with what the project's schema
+// (junit-ext.xsd) allows: testcase file, line and properties.
+//
+// One testsuite per tag, one testcase per catalog control. It derives
+// everything from results.Results and decides nothing about outcomes.
+package junit
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/connect-compliance/connect-compliance/helpers/catalog"
+	"github.com/connect-compliance/connect-compliance/helpers/evidence"
+	"github.com/connect-compliance/connect-compliance/reports/results"
+	gjunit "github.com/jstemmer/go-junit-report/v2/junit"
+)
+
+// Testsuites is go-junit-report's Testsuites holding our Testsuite.
+type Testsuites struct {
+	XMLName xml.Name `xml:"testsuites"`
+	gjunit.Testsuites
+	Suites []Testsuite `xml:"testsuite,omitempty"`
+}
+
+// Testsuite is go-junit-report's Testsuite holding our Testcase.
+type Testsuite struct {
+	gjunit.Testsuite
+	Testcases []Testcase `xml:"testcase,omitempty"`
+}
+
+// Testcase extends go-junit-report's Testcase with file, line and properties.
+type Testcase struct {
+	gjunit.Testcase
+	File       string             `xml:"file,attr,omitempty"`
+	Line       string             `xml:"line,attr,omitempty"`
+	Properties *[]gjunit.Property `xml:"properties>property,omitempty"`
+}
+
+// NotRunMessage is the error message of a not_run control.
+const NotRunMessage = "not run: absent from the test output"
+
+// Build converts results to JUnit.
+func Build(r *results.Results) Testsuites {
+	ts := Testsuites{}
+	ts.Name = "compliance"
+	byTag := map[string][]results.Control{}
+	var tags []string
+	for _, c := range r.Controls {
+		if _, ok := byTag[c.Tag]; !ok {
+			tags = append(tags, c.Tag)
+		}
+		byTag[c.Tag] = append(byTag[c.Tag], c)
+	}
+	slices.SortFunc(tags, func(a, b string) int { return tagRank(a) - tagRank(b) })
+	var total float64
+	for i, tag := range tags {
+		s := Testsuite{}
+		s.Name, s.ID = tag, i
+		if r.Run.Started != nil {
+			s.SetTimestamp(*r.Run.Started)
+		}
+		var secs float64
+		for _, c := range byTag[tag] {
+			s.add(testcase(c))
+			secs += c.ElapsedSeconds
+		}
+		s.Time = seconds(secs)
+		total += secs
+		props := []gjunit.Property{{Name: "tag", Value: tag}}
+		if r.Run.Target != "" {
+			props = append(props, gjunit.Property{Name: "target", Value: clean(r.Run.Target)})
+		}
+		if r.Run.Scenario != "" {
+			props = append(props, gjunit.Property{Name: "scenario", Value: clean(r.Run.Scenario)})
+		}
+		s.Properties = &props
+		ts.Suites = append(ts.Suites, s)
+		ts.Tests += s.Tests
+		ts.Failures += s.Failures
+		ts.Errors += s.Errors
+		ts.Skipped += s.Skipped
+	}
+	ts.Time = seconds(total)
+	return ts
+}
+
+func (s *Testsuite) add(tc Testcase) {
+	s.Testcases = append(s.Testcases, tc)
+	s.Tests++
+	if tc.Error != nil {
+		s.Errors++
+	}
+	if tc.Failure != nil {
+		s.Failures++
+	}
+	if tc.Skipped != nil {
+		s.Skipped++
+	}
+}
+
+func testcase(c results.Control) Testcase {
+	tc := Testcase{}
+	tc.Name = clean(c.ID + ": " + c.Title)
+	tc.Classname = clean(c.Test.Package)
+	tc.Time = seconds(c.ElapsedSeconds)
+	tc.File = clean(c.File)
+	if c.Line > 0 {
+		tc.Line = strconv.Itoa(c.Line)
+	}
+	props := []gjunit.Property{
+		{Name: "control", Value: c.ID},
+		{Name: "requirement", Value: c.Requirement},
+		{Name: "severity", Value: c.Severity},
+		{Name: "outcome", Value: string(c.Outcome)},
+		{Name: "test", Value: clean(c.Test.Package + "." + c.Test.Name)},
+	}
+	switch c.Outcome {
+	case evidence.Fail:
+		tc.Failure = &gjunit.Result{Type: "noncompliant", Message: clean(oneLine(c.Summary, "non-compliant")), Data: clean(failDetails(c))}
+	case evidence.NotRun:
+		tc.Error = &gjunit.Result{Type: "error", Message: NotRunMessage, Data: clean(c.Error)}
+	case evidence.Error:
+		tc.Error = &gjunit.Result{Type: "error", Message: clean(oneLine(c.Error, oneLine(c.Summary, "could not evaluate"))), Data: clean(c.Error)}
+	case evidence.NotApplicable:
+		tc.Skipped = &gjunit.Result{Message: clean(oneLine(c.Reason, "not applicable"))}
+	case evidence.Waived:
+		for _, f := range c.Findings {
+			if w := f.Waiver; w != nil {
+				props = append(props, gjunit.Property{Name: "waiver", Value: clean(fmt.Sprintf("%s: %s (approver %s, ticket %s, expires %s)",
+					f.Resource, w.Justification, w.Approver, w.Ticket, w.Expires.Format("2006-01-02")))})
+			}
+		}
+	}
+	if c.Output != "" && c.Outcome == evidence.Fail {
+		tc.SystemOut = &gjunit.Output{Data: clean(c.Output)}
+	}
+	tc.Properties = &props
+	return tc
+}
+
+// failDetails is one line per failing finding.
+func failDetails(c results.Control) string {
+	var b strings.Builder
+	for _, f := range c.Findings {
+		if f.Outcome != evidence.Fail && f.Outcome != evidence.Error {
+			continue
+		}
+		fmt.Fprintf(&b, "%s: %s", f.Resource, oneLine(f.Message, string(f.Outcome)))
+		if f.Observed != "" || f.Expected != "" {
+			fmt.Fprintf(&b, " (observed %s, expected %s)", f.Observed, f.Expected)
+		}
+		b.WriteByte('\n')
+	}
+	if b.Len() == 0 {
+		return c.Output
+	}
+	return b.String()
+}
+
+// Write writes r as JUnit XML.
+func Write(w io.Writer, r *results.Results) error {
+	ts := Build(r)
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "\t")
+	if err := enc.Encode(ts); err != nil {
+		return err
+	}
+	if err := enc.Close(); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func tagRank(t string) int {
+	if i := slices.Index(catalog.Tags, t); i >= 0 {
+		return i
+	}
+	return len(catalog.Tags)
+}
+
+func seconds(s float64) string { return strconv.FormatFloat(s, 'f', 3, 64) }
+
+func oneLine(s, def string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = strings.TrimSpace(s[:i])
+	}
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// clean drops characters XML 1.0 cannot carry (control characters from
+// terminal output, invalid UTF-8).
+func clean(s string) string {
+	ok := true
+	for _, r := range s {
+		if !xmlChar(r) {
+			ok = false
+			break
+		}
+	}
+	if ok && utf8.ValidString(s) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if xmlChar(r) {
+			return r
+		}
+		return '\uFFFD'
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+}
+
+func xmlChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D || (r >= 0x20 && r <= 0xD7FF) ||
+		(r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
+}

@@ -1,0 +1,396 @@
+package results
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/connect-compliance/connect-compliance/helpers/catalog"
+	"github.com/connect-compliance/connect-compliance/helpers/evidence"
+	"github.com/connect-compliance/connect-compliance/reports/gotest"
+)
+
+// Options says how to build Results.
+type Options struct {
+	Tool, Version    string
+	CatalogPath      string
+	Tags             []string // selected tags; empty means all catalog tags
+	Target, Scenario string
+	// ModuleRoot is the directory of go.mod, used to find each test's file and
+	// line; empty skips source locations.
+	ModuleRoot string
+	// ArtifactsDir, when set, is the -outputdir of the run: artifact paths
+	// recorded in the events are re-rooted under it (the part after
+	// "/_artifacts/"), so a report can be built where the evidence was copied.
+	ArtifactsDir string
+	// Now is the clock for Run.Generated (tests use a fixed one).
+	Now func() time.Time
+}
+
+// maxDetail bounds the output copied into a control's error and output.
+const maxDetail = 16 << 10
+
+// Build applies the outcome rules to what was read and returns the results.
+func Build(cat *catalog.Catalog, run *gotest.Run, opt Options) *Results {
+	now := time.Now
+	if opt.Now != nil {
+		now = opt.Now
+	}
+	tags := opt.Tags
+	if len(tags) == 0 {
+		tags = catalog.Tags
+	}
+	r := &Results{
+		SchemaVersion: SchemaVersion,
+		Run: Run{Tool: opt.Tool, Version: opt.Version, Target: opt.Target, Scenario: opt.Scenario,
+			Tags: tags, Catalog: opt.CatalogPath, Inputs: run.Inputs, Generated: now().UTC()},
+		Problems: append([]Problem{}, run.Problems...),
+	}
+	if !run.First.IsZero() {
+		f, l := run.First.UTC(), run.Last.UTC()
+		r.Run.Started, r.Run.Finished = &f, &l
+	}
+
+	// Attribute tests to controls (indexed: the catalog's lookups are linear).
+	byID := map[string]catalog.Control{}
+	byTest := map[catalog.Test]catalog.Control{}
+	for _, c := range cat.Controls {
+		byID[c.ID], byTest[c.Test] = c, c
+	}
+	tests := map[string][]*gotest.Test{}
+	pkgOf := map[*gotest.Test]*gotest.Package{}
+	pkgs := map[string][]*gotest.Package{}
+	for _, p := range run.Packages {
+		pkgs[p.Path] = append(pkgs[p.Path], p)
+		for _, t := range p.Tests {
+			var ctl catalog.Control
+			var ok bool
+			if id := t.Attrs[evidence.AttrControl]; id != "" {
+				if ctl, ok = byID[id]; !ok {
+					r.Problems = append(r.Problems, Problem{File: t.Source,
+						Message: fmt.Sprintf("test %s.%s sets control=%q, which is not in the catalog %s", t.Package, t.Name, id, opt.CatalogPath)})
+					continue
+				}
+			} else if ctl, ok = byTest[catalog.Test{Package: t.Package, Name: t.Name}]; !ok {
+				continue // not a control (e.g. a unit test of the suite)
+			}
+			tests[ctl.ID] = append(tests[ctl.ID], t)
+			pkgOf[t] = p
+		}
+	}
+
+	selected := cat.Tagged(tags...)
+	seen := map[string]bool{}
+	for _, c := range selected {
+		seen[c.ID] = true
+	}
+	for id := range tests { // controls of other tags that ran anyway are reported too
+		if !seen[id] {
+			c := byID[id]
+			selected = append(selected, c)
+			seen[id] = true
+		}
+	}
+	sort.Slice(selected, func(i, j int) bool { return selected[i].ID < selected[j].ID })
+
+	loc := newLocator(opt.ModuleRoot)
+	for _, c := range selected {
+		rc := Control{ID: c.ID, Requirement: c.Requirement, Title: c.Title, Tag: c.Tag, Severity: c.Severity,
+			Rationale: c.Rationale, Remediation: c.Remediation, References: c.References, Test: c.Test,
+			Findings: []evidence.Finding{}, Calls: []evidence.Call{}}
+		rc.File, rc.Line = loc.find(c.Test.Package, c.Test.Name)
+		if ts := tests[c.ID]; len(ts) > 0 {
+			var parts []partial
+			for _, t := range ts {
+				parts = append(parts, evaluate(c, t, pkgOf[t], opt.ArtifactsDir))
+				rc.Input = appendUnique(rc.Input, t.Source)
+			}
+			merge(&rc, parts)
+		} else {
+			p := absent(pkgs[c.Test.Package])
+			rc.Outcome, rc.Error, rc.Output = p.outcome, p.err, p.output
+			for _, pk := range pkgs[c.Test.Package] {
+				rc.Input = appendUnique(rc.Input, pk.Source)
+			}
+		}
+		if rc.Outcome != evidence.Fail && rc.Outcome != evidence.Error {
+			rc.Output = ""
+		}
+		r.Controls = append(r.Controls, rc)
+	}
+
+	r.Requirements = requirements(cat, r.Controls)
+	r.Summary = summarize(r)
+	return r
+}
+
+// partial is what one test run says about a control.
+type partial struct {
+	outcome              evidence.Outcome
+	summary, err, reason string
+	output               string
+	elapsed              float64
+	ev                   *evidence.Evidence
+}
+
+func evaluate(c catalog.Control, t *gotest.Test, pkg *gotest.Package, artifactsDir string) partial {
+	p := partial{summary: t.Attrs[evidence.AttrSummary], output: tail(t.Output.String()), elapsed: t.Elapsed}
+	attr := evidence.Outcome(t.Attrs[evidence.AttrOutcome])
+	ev, evErr := loadEvidence(t.Artifact, artifactsDir)
+	if ev != nil {
+		p.ev = ev
+		if p.summary == "" {
+			p.summary = ev.Summary
+		}
+	}
+	bad := func(format string, args ...any) partial {
+		p.outcome, p.err = evidence.Error, fmt.Sprintf(format, args...)
+		return p
+	}
+	name := t.Package + "." + t.Name
+	if attr != "" && !attr.Valid() {
+		return bad("%s set an unknown outcome %q", name, attr)
+	}
+	if t.Action == "" {
+		return bad("did not finish: %s started but has no pass/fail/skip event (test binary killed, timed out, or input truncated)\n%s", name, p.output)
+	}
+	if ev != nil && attr != "" && ev.Outcome != attr {
+		return bad("inconsistent: outcome attr is %q but %s says %q", attr, evidence.FileName, ev.Outcome)
+	}
+	if ev != nil && ev.Control != "" && ev.Control != c.ID {
+		return bad("inconsistent: %s is for control %q, not %q", evidence.FileName, ev.Control, c.ID)
+	}
+	switch t.Action {
+	case "fail":
+		switch attr {
+		case evidence.Fail:
+			p.outcome = evidence.Fail
+		case evidence.Error:
+			p.outcome = evidence.Error
+			p.err = p.summary
+			if ev != nil && ev.Error != "" {
+				p.err = ev.Error
+			}
+			if p.err == "" {
+				p.err = "the control reported error without saying why"
+			}
+		case "":
+			return bad("%s failed before the control reported an outcome (panic, t.Fatal or harness error):\n%s", name, p.output)
+		default:
+			return bad("inconsistent: %s failed but its outcome is %q", name, attr)
+		}
+	case "pass":
+		switch attr {
+		case evidence.Pass, evidence.Waived:
+			if evErr != nil {
+				return bad("outcome %s without evidence: %v", attr, evErr)
+			}
+			p.outcome = attr
+		case "":
+			return bad("%s passed without reporting an outcome (no %q attr): no evidence of compliance", name, evidence.AttrOutcome)
+		default:
+			return bad("inconsistent: %s passed but its outcome is %q", name, attr)
+		}
+	case "skip":
+		msg := skipMessage(t.Output.String())
+		switch attr {
+		case evidence.NotApplicable:
+			p.outcome = evidence.NotApplicable
+			p.reason = msg
+			if ev != nil && ev.Reason != "" {
+				p.reason = ev.Reason
+			}
+			if p.reason == "" {
+				p.reason = p.summary
+			}
+		case "":
+			return bad("%s was skipped without reporting not_applicable: %s", name, msg)
+		default:
+			return bad("inconsistent: %s was skipped but its outcome is %q", name, attr)
+		}
+	default:
+		return bad("%s ended with unknown action %q", name, t.Action)
+	}
+	return p
+}
+
+// absent decides the outcome of a control whose test has no events.
+func absent(pkgs []*gotest.Package) partial {
+	if len(pkgs) == 0 {
+		return partial{outcome: evidence.NotRun, err: "not run: absent from the test output"}
+	}
+	var parts []partial
+	for _, p := range pkgs {
+		switch {
+		case p.FailedBuild != "":
+			out := p.BuildOutput
+			if out == "" {
+				out = p.Output.String()
+			}
+			parts = append(parts, partial{outcome: evidence.Error,
+				err: fmt.Sprintf("build failed: %s\n%s", p.FailedBuild, tail(out)), output: tail(out)})
+		case p.Action == "fail":
+			var failed []string
+			for _, t := range p.Tests {
+				if t.Action == "fail" || t.Action == "" {
+					failed = append(failed, t.Name)
+				}
+			}
+			msg := "test binary of " + p.Path + " failed before this control ran"
+			if len(failed) > 0 {
+				msg += " (after " + strings.Join(failed, ", ") + ")"
+			}
+			out := p.Output.String()
+			parts = append(parts, partial{outcome: evidence.Error, err: msg + ":\n" + tail(out), output: tail(out)})
+		case p.Action == "":
+			parts = append(parts, partial{outcome: evidence.Error,
+				err: "did not finish: the output of " + p.Path + " ended before this control ran", output: tail(p.Output.String())})
+		default:
+			parts = append(parts, partial{outcome: evidence.NotRun,
+				err: "not run: " + p.Path + " ran but this test did not (filtered by -run or -skip?)"})
+		}
+	}
+	var c Control
+	merge(&c, parts)
+	return partial{outcome: c.Outcome, err: c.Error, output: c.Output}
+}
+
+func merge(rc *Control, parts []partial) {
+	var outs []evidence.Outcome
+	var sums, errs, reasons, output []string
+	for _, p := range parts {
+		outs = append(outs, p.outcome)
+		sums = appendUnique(sums, p.summary)
+		errs = appendUnique(errs, p.err)
+		reasons = appendUnique(reasons, p.reason)
+		output = appendUnique(output, p.output)
+		rc.ElapsedSeconds += p.elapsed
+		if ev := p.ev; ev != nil {
+			rc.Findings = append(rc.Findings, ev.Findings...)
+			rc.Calls = append(rc.Calls, ev.Calls...)
+			rc.ExpiredWaivers = append(rc.ExpiredWaivers, ev.ExpiredWaivers...)
+			for k, v := range ev.Thresholds {
+				if rc.Thresholds == nil {
+					rc.Thresholds = map[string]float64{}
+				}
+				rc.Thresholds[k] = v
+			}
+		}
+	}
+	rc.Outcome = evidence.Worst(outs...)
+	rc.Summary = strings.Join(sums, "; ")
+	rc.Error = strings.Join(errs, "\n")
+	rc.Reason = strings.Join(reasons, "; ")
+	rc.Output = strings.Join(output, "")
+	if rc.Outcome == evidence.NotRun && rc.Summary == "" {
+		rc.Summary = "not run"
+	}
+}
+
+func appendUnique(list []string, s string) []string {
+	if s == "" || slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+func loadEvidence(path, artifactsDir string) (*evidence.Evidence, error) {
+	if path == "" {
+		return nil, fmt.Errorf("no artifacts event for the test (run go test with -artifacts -outputdir DIR)")
+	}
+	if artifactsDir != "" {
+		if _, rest, ok := strings.Cut(filepath.ToSlash(path), "/_artifacts/"); ok {
+			path = filepath.Join(artifactsDir, "_artifacts", filepath.FromSlash(rest))
+		}
+	}
+	file := filepath.Join(path, evidence.FileName)
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var ev evidence.Evidence
+	if err := json.Unmarshal(b, &ev); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return &ev, nil
+}
+
+// skipMessage returns the t.Skip message: the log lines of the test output
+// without their "file.go:NN: " prefixes.
+func skipMessage(out string) string {
+	var msgs []string
+	for _, l := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(l, "    ") {
+			continue
+		}
+		l = strings.TrimSpace(l)
+		if f, rest, ok := strings.Cut(l, ": "); ok && strings.Contains(f, ".go:") {
+			l = rest
+		}
+		msgs = append(msgs, l)
+	}
+	return strings.Join(msgs, " ")
+}
+
+func tail(s string) string {
+	if len(s) <= maxDetail {
+		return s
+	}
+	return "...[truncated]\n" + s[len(s)-maxDetail:]
+}
+
+func requirements(cat *catalog.Catalog, ctls []Control) []Requirement {
+	byReq := map[string][]evidence.Outcome{}
+	for _, c := range ctls {
+		byReq[c.Requirement] = append(byReq[c.Requirement], c.Outcome)
+	}
+	var out []Requirement
+	for _, q := range cat.Requirements {
+		r := Requirement{ID: q.ID, Tag: q.Tag, Title: q.Title, Controls: []string{}}
+		for _, c := range cat.Controls {
+			if c.Requirement == q.ID {
+				r.Controls = append(r.Controls, c.ID)
+			}
+		}
+		sort.Strings(r.Controls)
+		r.Covered = len(r.Controls) > 0
+		if os := byReq[q.ID]; len(os) > 0 {
+			r.Selected = true
+			r.Outcome = evidence.Worst(os...)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func summarize(r *Results) Summary {
+	s := Summary{Total: len(r.Controls), ByOutcome: map[evidence.Outcome]int{},
+		BySeverity: map[string]map[evidence.Outcome]int{}, ByTag: map[string]map[evidence.Outcome]int{}}
+	for _, o := range evidence.Outcomes {
+		s.ByOutcome[o] = 0
+	}
+	for _, sev := range catalog.Severities {
+		s.BySeverity[sev] = map[evidence.Outcome]int{}
+	}
+	var outs []evidence.Outcome
+	for _, c := range r.Controls {
+		outs = append(outs, c.Outcome)
+		s.ByOutcome[c.Outcome]++
+		if s.BySeverity[c.Severity] == nil {
+			s.BySeverity[c.Severity] = map[evidence.Outcome]int{}
+		}
+		s.BySeverity[c.Severity][c.Outcome]++
+		if s.ByTag[c.Tag] == nil {
+			s.ByTag[c.Tag] = map[evidence.Outcome]int{}
+		}
+		s.ByTag[c.Tag][c.Outcome]++
+	}
+	s.Outcome = evidence.Worst(outs...)
+	s.ExitCode = r.ExitCode()
+	return s
+}

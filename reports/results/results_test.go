@@ -1,0 +1,198 @@
+package results
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/connect-compliance/connect-compliance/helpers/catalog"
+	"github.com/connect-compliance/connect-compliance/helpers/evidence"
+	"github.com/connect-compliance/connect-compliance/reports/gotest"
+)
+
+const mod = "github.com/connect-compliance/connect-compliance"
+
+func testCatalog(t *testing.T) *catalog.Catalog {
+	t.Helper()
+	c, err := catalog.Parse("test.yaml", []byte(`
+requirements:
+  - {id: "7.1.1", tag: daily, title: R1}
+  - {id: "7.1.2", tag: daily, title: R2}
+controls:
+  - {id: DAILY-X-01, requirement: "7.1.1", title: X, tag: daily, severity: high, rationale: r, remediation: m, test: {package: suites/daily, name: TestX}}
+  - {id: DAILY-Y-01, requirement: "7.1.1", title: Y, tag: daily, severity: low, rationale: r, remediation: m, test: {package: suites/other, name: TestY}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// ev is a compact test2json event for suites/daily.
+type ev struct{ action, test, key, value, out string }
+
+// stream renders events as go test -json lines; "$DIR" in values is replaced.
+func stream(t *testing.T, dir string, evs []ev) string {
+	t.Helper()
+	var b strings.Builder
+	for _, e := range evs {
+		m := map[string]any{"Time": "2026-03-01T06:00:00Z", "Action": e.action, "Package": mod + "/suites/daily"}
+		if e.test != "" {
+			m["Test"] = e.test
+		}
+		switch e.action {
+		case "attr":
+			m["Key"], m["Value"] = e.key, e.value
+		case "artifacts":
+			m["Path"] = dir
+		case "output":
+			m["Output"] = e.out
+		case "build-fail", "build-output":
+			m = map[string]any{"ImportPath": e.value, "Action": e.action, "Output": e.out}
+		case "fail":
+			if e.value != "" {
+				m["FailedBuild"] = e.value
+			}
+		}
+		j, _ := json.Marshal(m)
+		b.Write(j)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func writeEvidence(t *testing.T, dir string, e evidence.Evidence) {
+	t.Helper()
+	b, _ := json.Marshal(e)
+	if err := os.WriteFile(filepath.Join(dir, evidence.FileName), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func attrs(outcome string) []ev {
+	out := []ev{{"run", "TestX", "", "", ""}, {"artifacts", "TestX", "", "", ""}, {"attr", "TestX", "control", "DAILY-X-01", ""}}
+	if outcome != "" {
+		out = append(out, ev{"attr", "TestX", "outcome", outcome, ""})
+	}
+	return out
+}
+
+func TestOutcomeRules(t *testing.T) {
+	pkgEnd := ev{"pass", "", "", "", ""}
+	pkgFail := ev{"fail", "", "", "", ""}
+	cases := []struct {
+		name     string
+		events   []ev
+		evidence *evidence.Evidence
+		want     evidence.Outcome
+		detail   string // substring of Error or Reason
+		problems int
+		exit     int
+	}{
+		{"pass", append(attrs("pass"), ev{"pass", "TestX", "", "", ""}, pkgEnd),
+			&evidence.Evidence{Outcome: evidence.Pass, Findings: []evidence.Finding{{Resource: "q", Outcome: evidence.Pass}}}, evidence.Pass, "", 0, 2},
+		{"pass without evidence", append(attrs("pass"), ev{"pass", "TestX", "", "", ""}, pkgEnd), nil, evidence.Error, "without evidence", 0, 2},
+		{"waived", append(attrs("waived"), ev{"pass", "TestX", "", "", ""}, pkgEnd), &evidence.Evidence{Outcome: evidence.Waived}, evidence.Waived, "", 0, 2},
+		{"not applicable, reason from evidence", append(attrs("not_applicable"), ev{"skip", "TestX", "", "", ""}, pkgEnd),
+			&evidence.Evidence{Outcome: evidence.NotApplicable, Reason: "no trunks"}, evidence.NotApplicable, "no trunks", 0, 2},
+		{"not applicable, reason from skip", append(attrs("not_applicable"), ev{"output", "TestX", "", "", "    x_test.go:9: no lex bots\n"}, ev{"skip", "TestX", "", "", ""}, pkgEnd),
+			nil, evidence.NotApplicable, "no lex bots", 0, 2},
+		{"fail", append(attrs("fail"), ev{"fail", "TestX", "", "", ""}, pkgFail), &evidence.Evidence{Outcome: evidence.Fail}, evidence.Fail, "", 0, 2},
+		{"error", append(attrs("error"), ev{"fail", "TestX", "", "", ""}, pkgFail), &evidence.Evidence{Outcome: evidence.Error, Error: "AccessDenied"}, evidence.Error, "AccessDenied", 0, 2},
+		{"panic before outcome", append(attrs(""), ev{"output", "TestX", "", "", "panic: boom\ngoroutine 7 [running]:\n"}, ev{"fail", "TestX", "", "", ""}, pkgFail),
+			nil, evidence.Error, "panic: boom", 0, 2},
+		{"passed without outcome", append(attrs(""), ev{"pass", "TestX", "", "", ""}, pkgEnd), nil, evidence.Error, "without reporting an outcome", 0, 2},
+		{"passed with outcome fail", append(attrs("fail"), ev{"pass", "TestX", "", "", ""}, pkgEnd), &evidence.Evidence{Outcome: evidence.Fail}, evidence.Error, "inconsistent", 0, 2},
+		{"skipped without outcome", append(attrs(""), ev{"skip", "TestX", "", "", ""}, pkgEnd), nil, evidence.Error, "without reporting not_applicable", 0, 2},
+		{"evidence disagrees", append(attrs("pass"), ev{"pass", "TestX", "", "", ""}, pkgEnd), &evidence.Evidence{Outcome: evidence.Fail}, evidence.Error, "inconsistent", 0, 2},
+		{"unknown outcome", append(attrs("great"), ev{"pass", "TestX", "", "", ""}, pkgEnd), nil, evidence.Error, "unknown outcome", 0, 2},
+		{"outcome only on subtest", []ev{{"run", "TestX", "", "", ""}, {"attr", "TestX/sub", "outcome", "pass", ""}, {"pass", "TestX", "", "", ""}, pkgEnd},
+			nil, evidence.Error, "without reporting an outcome", 0, 2},
+		{"did not finish", append(attrs("pass"), ev{"output", "TestX", "", "", "panic: test timed out after 2s\n"}, pkgFail), nil, evidence.Error, "did not finish", 0, 2},
+		{"stream ends mid-test", attrs("pass"), nil, evidence.Error, "did not finish", 1, 2},
+		{"absent", []ev{{"start", "", "", "", ""}, pkgEnd}, nil, evidence.NotRun, "not run", 0, 2},
+		{"build failure", []ev{{"build-output", "", "", mod + "/suites/daily [x.test]", "x_test.go:3:1: syntax error\n"}, {"build-fail", "", "", mod + "/suites/daily [x.test]", ""},
+			{"fail", "", "", mod + "/suites/daily [x.test]", ""}}, nil, evidence.Error, "syntax error", 0, 2},
+		{"TestMain exit", []ev{{"output", "", "", "", "harness: bad config\n"}, pkgFail}, nil, evidence.Error, "harness: bad config", 0, 2},
+		{"unknown control id", []ev{{"run", "TestZ", "", "", ""}, {"attr", "TestZ", "control", "DAILY-NOPE-01", ""}, {"pass", "TestZ", "", "", ""}, pkgEnd},
+			nil, evidence.NotRun, "", 1, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if tc.evidence != nil {
+				writeEvidence(t, dir, *tc.evidence)
+			}
+			run, err := gotest.ReadAll(mod, "in.json", strings.NewReader(stream(t, dir, tc.events)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := Build(testCatalog(t), run, Options{Tags: []string{"daily"}, Now: func() time.Time { return time.Time{} }})
+			var got *Control
+			for i := range res.Controls {
+				if res.Controls[i].ID == "DAILY-X-01" {
+					got = &res.Controls[i]
+				}
+			}
+			if got == nil {
+				t.Fatal("DAILY-X-01 missing")
+			}
+			if got.Outcome != tc.want {
+				t.Errorf("outcome = %s, want %s (error %q)", got.Outcome, tc.want, got.Error)
+			}
+			if !strings.Contains(got.Error+got.Reason, tc.detail) {
+				t.Errorf("error/reason %q lacks %q", got.Error+got.Reason, tc.detail)
+			}
+			if len(res.Problems) != tc.problems {
+				t.Errorf("problems = %v, want %d", res.Problems, tc.problems)
+			}
+			if code := res.ExitCode(); code != tc.exit { // DAILY-Y-01 is never run: always 2
+				t.Errorf("exit = %d, want %d", code, tc.exit)
+			}
+		})
+	}
+}
+
+func TestExitCode(t *testing.T) {
+	for _, tc := range []struct {
+		outs     []evidence.Outcome
+		problems int
+		want     int
+	}{
+		{[]evidence.Outcome{evidence.Pass, evidence.Waived, evidence.NotApplicable}, 0, 0},
+		{[]evidence.Outcome{evidence.Pass, evidence.Fail}, 0, 1},
+		{[]evidence.Outcome{evidence.Fail, evidence.Error}, 0, 2},
+		{[]evidence.Outcome{evidence.Pass, evidence.NotRun}, 0, 2},
+		{[]evidence.Outcome{evidence.Pass}, 1, 2},
+		{nil, 0, 0},
+	} {
+		r := &Results{}
+		for _, o := range tc.outs {
+			r.Controls = append(r.Controls, Control{Outcome: o})
+		}
+		for range tc.problems {
+			r.Problems = append(r.Problems, Problem{Message: "x"})
+		}
+		if got := r.ExitCode(); got != tc.want {
+			t.Errorf("ExitCode(%v, %d problems) = %d, want %d", tc.outs, tc.problems, got, tc.want)
+		}
+	}
+}
+
+func TestRequirementsTraceability(t *testing.T) {
+	run, _ := gotest.ReadAll(mod, "in.json", strings.NewReader(""))
+	res := Build(testCatalog(t), run, Options{Tags: []string{"daily"}})
+	if len(res.Requirements) != 2 {
+		t.Fatalf("requirements = %d", len(res.Requirements))
+	}
+	r1, r2 := res.Requirements[0], res.Requirements[1]
+	if !r1.Covered || len(r1.Controls) != 2 || r1.Outcome != evidence.NotRun {
+		t.Errorf("7.1.1 = %+v", r1)
+	}
+	if r2.Covered || r2.Selected || r2.Outcome != "" {
+		t.Errorf("7.1.2 should be not covered: %+v", r2)
+	}
+}

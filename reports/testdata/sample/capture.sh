@@ -1,0 +1,10 @@
+#!/bin/sh
+# Regenerates ../*.json from the throwaway packages in this module.
+# Run from this directory: ./capture.sh
+set -u
+out=../capture-out
+rm -rf "$out" && mkdir -p "$out"
+out=$(cd "$out" && pwd)
+go test -json -artifacts -outputdir "$out" ./suites/sample ./suites/panicky ./suites/broken ./suites/badconfig > ../sample.json
+go test -json -artifacts -outputdir "$out" -timeout 2s ./suites/slow > ../timeout.json
+head -c $(( $(wc -c < ../sample.json) * 2 / 3 )) ../sample.json > ../truncated.json
