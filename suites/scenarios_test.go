@@ -67,8 +67,8 @@ func buildSuites(t *testing.T, tags []string) map[string]string {
 
 // runScenario runs every suite against a simulator scenario the way
 // `make daily` does (test2json events, artifacts, then the report) and
-// returns the results.
-func runScenario(t *testing.T, name string, tags []string, bins map[string]string) *results.Results {
+// returns the results. extraEnv is added to the suites' environment.
+func runScenario(t *testing.T, name string, tags []string, bins map[string]string, extraEnv ...string) *results.Results {
 	t.Helper()
 	out := t.TempDir()
 	var inputs []string
@@ -82,6 +82,7 @@ func runScenario(t *testing.T, name string, tags []string, bins map[string]strin
 		cmd.Dir = abs // a suite runs in its package directory, as go test runs it
 		cmd.Env = append(os.Environ(), "COMPLIANCE_TARGET=sim", "COMPLIANCE_SCENARIO="+name,
 			"COMPLIANCE_SIM_CALLS="+filepath.Join(out, tag+"-sim-calls.jsonl"))
+		cmd.Env = append(cmd.Env, extraEnv...)
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		_ = cmd.Run() // a failing control fails the binary; the report judges
@@ -165,6 +166,49 @@ func TestScenariosMeetTheirExpectations(t *testing.T) {
 			}
 			if got := res.ExitCode(); got != wantExit {
 				t.Errorf("report exit code %d, want %d", got, wantExit)
+			}
+		})
+	}
+}
+
+// TestBadInputStopsTheRun: a config or waiver file the harness rejects stops
+// the suite before any control runs; every control is error (never pass),
+// the report exits 2 and the controls' output names the file and line.
+func TestBadInputStopsTheRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the suites")
+	}
+	cat, err := catalog.Load("catalog.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags := suiteTags(t, cat)
+	bins := buildSuites(t, tags)
+	dir := t.TempDir()
+	cfg, err := os.ReadFile("../compliance.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	badConfig := filepath.Join(dir, "bad-config.yaml")
+	os.WriteFile(badConfig, []byte(strings.Replace(string(cfg), "queue.max_contacts_in_queue: 20", "queue.max_contacts_in_queue: twenty", 1)), 0o644)
+	badWaivers := filepath.Join(dir, "bad-waivers.yaml")
+	os.WriteFile(badWaivers, []byte("waivers:\n  - {control: DAILY-QUEUE-01, approver: ops}\n"), 0o644)
+	for _, tt := range []struct{ name, env, want string }{
+		{"config", "COMPLIANCE_CONFIG=" + badConfig, "bad-config.yaml:"},
+		{"waivers", "COMPLIANCE_WAIVERS=" + badWaivers, "bad-waivers.yaml:2: waivers[0].justification: missing"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := runScenario(t, "healthy", tags, bins, tt.env)
+			if got := res.ExitCode(); got != 2 {
+				t.Errorf("exit code %d, want 2", got)
+			}
+			for _, c := range res.Controls {
+				if c.Outcome != evidence.Error {
+					t.Errorf("%s: %s, want error", c.ID, c.Outcome)
+				}
+				if !strings.Contains(c.Error+c.Output, tt.want) {
+					t.Errorf("%s: error %q does not name %q", c.ID, c.Error+c.Output, tt.want)
+				}
 			}
 		})
 	}

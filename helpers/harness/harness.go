@@ -49,8 +49,8 @@ const (
 // Options are the inputs of Setup; Run fills them from the environment.
 type Options struct {
 	Target, ConfigPath, Scenario, WaiversPath, SimCallsPath string
-	// Dir is where relative paths are resolved first (the module root is
-	// tried next); default the working directory.
+	// Dir is where relative paths are resolved first (the module root, found
+	// from the working directory, is tried next); default the working directory.
 	Dir string
 	// Now is the run's clock (default time.Now).
 	Now func() time.Time
@@ -101,14 +101,14 @@ func Setup(o Options) (*Env, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
 	if o.Dir == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			return nil, err
-		}
 		o.Dir = wd
 	}
-	root, err := ModuleRoot(o.Dir)
+	root, err := ModuleRoot(wd) // the catalog lives at the module root
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,99 @@
+package config_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/connect-compliance/connect-compliance/helpers/config"
+)
+
+const good = `target: live
+accounts:
+  - id: "123456789012"
+    regions:
+      - name: us-east-1
+        connect_instances:
+          - id: 8f1c6a2e-0b7d-4c55-9d3e-1a2b3c4d5e6f
+thresholds:
+  queue.max_contacts_in_queue: 10
+overrides:
+  - resource: queue/Overflow
+    thresholds: {queue.max_contacts_in_queue: 50}
+`
+
+func TestParseRejectsBadConfigWithFileLineAndField(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"unknown key", strings.Replace(good, "target: live", "target: live\nregion: us-east-1", 1), "compliance.yaml:2:"},
+		{"unknown nested key", strings.Replace(good, `  - id: "123456789012"`, `  - id: "123456789012"`+"\n    profile: prod", 1), "compliance.yaml:4:"},
+		{"wrong type", strings.Replace(good, "queue.max_contacts_in_queue: 10", "queue.max_contacts_in_queue: ten", 1), "compliance.yaml:9:"},
+		{"missing instance id", strings.Replace(good, "- id: 8f1c6a2e-0b7d-4c55-9d3e-1a2b3c4d5e6f", "- alias: acme", 1),
+			"compliance.yaml:7: accounts[0].regions[0].connect_instances[0].id: missing Connect instance id"},
+		{"malformed instance id", strings.Replace(good, "8f1c6a2e-0b7d-4c55-9d3e-1a2b3c4d5e6f", "acme-contact", 1),
+			"compliance.yaml:7: accounts[0].regions[0].connect_instances[0].id: want a Connect instance id"},
+		{"unquoted short account id", strings.Replace(good, `"123456789012"`, `12345`, 1), "compliance.yaml:3: accounts[0].id: want a 12-digit AWS account id"},
+		{"bad region", strings.Replace(good, "us-east-1", "mars-1", 1), "compliance.yaml:5: accounts[0].regions[0].name"},
+		{"bad target", strings.Replace(good, "target: live", "target: prod", 1), "compliance.yaml:1: target: want sim or live"},
+		{"unknown threshold", strings.Replace(good, "queue.max_contacts_in_queue: 10", "queue.max_contact_in_queue: 10", 1), `compliance.yaml:9: thresholds.queue.max_contact_in_queue: unknown threshold`},
+		{"unknown override threshold", strings.Replace(good, "{queue.max_contacts_in_queue: 50}", "{queue.wait: 50}", 1), `overrides[0].thresholds.queue.wait: unknown threshold`},
+		{"no accounts", "target: sim\n", "compliance.yaml:1: accounts: at least one account is required"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config.Parse("compliance.yaml", []byte(tt.in))
+			if err == nil {
+				t.Fatalf("Parse succeeded, want an error containing %q", tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q\nwant it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestThresholdPrecedence(t *testing.T) {
+	c, err := config.Parse("compliance.yaml", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		key, resource string
+		want          float64
+	}{
+		{"queue.max_contacts_in_queue", "queue/Overflow", 50},       // override
+		{"queue.max_contacts_in_queue", "queue/Sales", 10},          // config
+		{"queue.max_oldest_contact_age_seconds", "queue/Sales", 300}, // default
+	} {
+		if got, ok := c.Threshold(tt.key, tt.resource); !ok || got != tt.want {
+			t.Errorf("Threshold(%s, %s) = %v, %v; want %v", tt.key, tt.resource, got, ok, tt.want)
+		}
+	}
+	if _, ok := c.Threshold("queue.nope", "queue/Sales"); ok {
+		t.Error("an unknown threshold has a value")
+	}
+}
+
+func TestShippedConfigIsValid(t *testing.T) {
+	c, err := config.Load("../../compliance.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Target != config.TargetSim || c.Scenario != "healthy" {
+		t.Errorf("shipped config targets %s/%s, want sim/healthy", c.Target, c.Scenario)
+	}
+}
+
+func TestEveryDefaultIsDocumentedInTheReadme(t *testing.T) {
+	raw, err := os.ReadFile("../../README.md")
+	b := string(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range config.Defaults {
+		if !strings.Contains(b, "`"+d.Key+"`") {
+			t.Errorf("README does not document threshold %s", d.Key)
+		}
+	}
+}
