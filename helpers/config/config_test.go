@@ -62,8 +62,8 @@ func TestThresholdPrecedence(t *testing.T) {
 		key, resource string
 		want          float64
 	}{
-		{"queue.max_contacts_in_queue", "queue/Overflow", 50},       // override
-		{"queue.max_contacts_in_queue", "queue/Sales", 10},          // config
+		{"queue.max_contacts_in_queue", "queue/Overflow", 50},        // override
+		{"queue.max_contacts_in_queue", "queue/Sales", 10},           // config
 		{"queue.max_oldest_contact_age_seconds", "queue/Sales", 300}, // default
 	} {
 		if got, ok := c.Threshold(tt.key, tt.resource); !ok || got != tt.want {
