@@ -20,17 +20,8 @@ import (
 func TestQueueRealtimeBacklog(t *testing.T) {
 	c := control.Start(t, "DAILY-QUEUE-01")
 	for _, in := range env.ConnectInstances() {
-		queues, err := in.EnabledStandardQueues(c.Context())
-		c.Must(err)
-		now, err := in.CurrentQueueMetrics(c.Context(), queues)
-		c.Must(err)
-		for _, q := range queues {
-			r := c.On(q.Resource(), at(in, q.ARN))
-			m, ok := now[q.ID]
-			if !ok {
-				r.Error(fmt.Errorf("GetCurrentMetricData returned no real-time data for this queue"))
-				continue
-			}
+		for _, q := range queuesNow(c, in) {
+			r, m := q.finding, q.now
 			assert.LessOrEqual(r, r.Observe("oldest contact age (s)", m.OldestContactAge),
 				r.Threshold("queue.max_oldest_contact_age_seconds"), "oldest contact age (s)")
 			assert.LessOrEqual(r, r.Observe("contacts in queue", m.ContactsInQueue),
@@ -88,10 +79,7 @@ func queueSizeQueries(in *connectdata.Instance, queues []connectdata.Queue) []cw
 func TestQueueWaitingContactsStaffed(t *testing.T) {
 	c := control.Start(t, "DAILY-QUEUE-03")
 	for _, in := range env.ConnectInstances() {
-		queues, err := in.EnabledStandardQueues(c.Context())
-		c.Must(err)
-		now, err := in.CurrentQueueMetrics(c.Context(), queues)
-		c.Must(err)
+		queues := queuesNow(c, in)
 		profiles, err := in.RoutingProfiles(c.Context())
 		c.Must(err)
 		staffed, err := in.StaffedAgentsByRoutingProfile(c.Context(), profiles)
@@ -103,13 +91,8 @@ func TestQueueWaitingContactsStaffed(t *testing.T) {
 			}
 		}
 		for _, q := range queues {
-			r := c.On(q.Resource(), at(in, q.ARN))
-			m, ok := now[q.ID]
-			if !ok {
-				r.Error(fmt.Errorf("GetCurrentMetricData returned no real-time data for this queue"))
-				continue
-			}
-			waiting := r.Observe("contacts waiting", m.ContactsInQueue)
+			r := q.finding
+			waiting := r.Observe("contacts waiting", q.now.ContactsInQueue)
 			if waiting == 0 {
 				continue
 			}
@@ -131,4 +114,32 @@ func TestQueueWaitingContactsStaffed(t *testing.T) {
 				fmt.Sprintf("staffed agents able to take its %g waiting contacts", waiting))
 		}
 	}
+}
+
+// queueNow is an enabled standard queue, its finding and its real-time metrics.
+type queueNow struct {
+	connectdata.Queue
+	finding *control.R
+	now     connectdata.QueueNow
+}
+
+// queuesNow reads the enabled standard queues of an instance and their
+// real-time metrics. A queue the answer left out gets an error finding (it
+// could not be judged) and is not returned.
+func queuesNow(c *control.C, in *connectdata.Instance) []queueNow {
+	queues, err := in.EnabledStandardQueues(c.Context())
+	c.Must(err)
+	now, err := in.CurrentQueueMetrics(c.Context(), queues)
+	c.Must(err)
+	var out []queueNow
+	for _, q := range queues {
+		r := c.On(q.Resource(), at(in, q.ARN))
+		m, ok := now[q.ID]
+		if !ok {
+			r.Error(fmt.Errorf("GetCurrentMetricData returned no real-time data for this queue"))
+			continue
+		}
+		out = append(out, queueNow{Queue: q, finding: r, now: m})
+	}
+	return out
 }
