@@ -185,6 +185,9 @@ func Setup(o Options) (*Env, error) {
 	for _, a := range cfg.Accounts {
 		for _, r := range a.Regions {
 			awsCfg, err := factory.Config(ctx, a.ID, r.Name, a.RoleARN)
+			if err == nil {
+				err = verifyIdentity(ctx, awsCfg, a.ID)
+			}
 			if err != nil {
 				e.Close()
 				return nil, err

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connect-compliance/connect-compliance/fixtures/awssim"
+	"github.com/connect-compliance/connect-compliance/fixtures/scenarios"
 	"github.com/connect-compliance/connect-compliance/helpers/harness"
 )
 
@@ -56,13 +58,17 @@ func TestSetupSimStartsTheSimulatorAndWritesItsCallLog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	var first struct{ Service, Operation, Region string }
-	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil {
-		t.Fatal(err)
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var c struct{ Service, Operation, Region string }
+		if err := json.Unmarshal([]byte(line), &c); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, c.Service+":"+c.Operation+"@"+c.Region)
 	}
-	if first.Service != "connect" || first.Operation != "ListQueues" || first.Region != "us-east-1" {
-		t.Errorf("first call %+v, want connect ListQueues in us-east-1", first)
+	// The identity check, then the reads.
+	if len(got) < 2 || got[0] != "sts:GetCallerIdentity@us-east-1" || got[1] != "connect:ListQueues@us-east-1" {
+		t.Errorf("call log %v, want sts:GetCallerIdentity then connect:ListQueues in us-east-1", got)
 	}
 }
 
@@ -97,18 +103,45 @@ func TestSetupStopsOnBadInput(t *testing.T) {
 	}
 }
 
-func TestSetupLiveBuildsClientsWithoutCallingAWS(t *testing.T) {
-	// No credentials are needed to build live clients; nothing is sent.
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+// TestSetupLiveUsesTheStandardCredentialChain runs live mode against a
+// simulator standing in for AWS (AWS_ENDPOINT_URL, environment credentials):
+// the standard chain is used, and credentials for another account than the
+// config names stop the run.
+func TestSetupLiveUsesTheStandardCredentialChain(t *testing.T) {
+	sc, err := scenarios.Load("healthy", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim := awssim.New(sc.World)
+	endpoint, err := sim.Start("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	t.Setenv("AWS_ENDPOINT_URL", endpoint)
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "example")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
 	dir := t.TempDir()
-	env, err := harness.Setup(harness.Options{Dir: dir, ConfigPath: write(t, dir, "c.yaml", simConfig), Target: "live", Now: func() time.Time { return time.Unix(0, 0) }})
+	cfg := write(t, dir, "c.yaml", strings.Replace(simConfig, "target: sim", "target: live", 1))
+
+	t.Setenv("AWS_ACCESS_KEY_ID", awssim.AccessKeyFor("123456789012"))
+	env, err := harness.Setup(harness.Options{Dir: dir, ConfigPath: cfg})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer env.Close()
-	if env.Sim != nil || env.Target != "live" || len(env.ConnectInstances()) != 1 {
-		t.Errorf("live env: sim %v, target %s, %d instances", env.Sim, env.Target, len(env.ConnectInstances()))
+	if env.Sim != nil || env.Target != "live" {
+		t.Fatalf("live env started a simulator (target %s)", env.Target)
+	}
+	if qs, err := env.ConnectInstances()[0].StandardQueues(context.Background()); err != nil || len(qs) != 4 {
+		t.Errorf("live read through the standard chain: %d queues, %v", len(qs), err)
+	}
+
+	t.Setenv("AWS_ACCESS_KEY_ID", awssim.AccessKeyFor("210987654321"))
+	_, err = harness.Setup(harness.Options{Dir: dir, ConfigPath: cfg})
+	if err == nil || !strings.Contains(err.Error(), "the credentials are for account 210987654321, but the config names account 123456789012") {
+		t.Errorf("wrong account: error %v", err)
 	}
 }
 
