@@ -139,7 +139,7 @@ func TestCompareNamesWhatAChangeTouches(t *testing.T) {
 	if err := im.WriteText(&text); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"risk HIGH", "changed modules/Lookup", "reached by:            phone-numbers/+15555550100", "still referred to by: queues/Overflow, queues/Sales"} {
+	for _, want := range []string{"risk HIGH", "changed modules/Lookup", "reached by:           phone-numbers/+15555550100", "still referred to by: queues/Overflow, queues/Sales"} {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("text output lacks %q:\n%s", want, text.String())
 		}
