@@ -35,6 +35,16 @@ func Decode(name string, b []byte, v any) (*Doc, error) {
 	return &Doc{name: name, file: file}, nil
 }
 
+// Parse reads YAML for locating fields only (no decoding into a type): for
+// inputs validated by other means, such as a JSON Schema.
+func Parse(name string, b []byte) (*Doc, error) {
+	file, err := parser.ParseBytes(b, 0)
+	if err != nil {
+		return nil, wrap(name, err)
+	}
+	return &Doc{name: name, file: file}, nil
+}
+
 // wrap renders a go-yaml error as "FILE:LINE: message".
 func wrap(name string, err error) error {
 	var se yaml.Error
@@ -76,5 +86,9 @@ func (d *Doc) Line(path string) int {
 // Errorf returns "FILE:LINE: field: message" for the field at path
 // ("$.accounts[0].id" is shown as "accounts[0].id").
 func (d *Doc) Errorf(path, format string, args ...any) error {
-	return fmt.Errorf("%s:%d: %s: %s", d.name, d.Line(path), strings.TrimPrefix(path, "$."), fmt.Sprintf(format, args...))
+	field := strings.TrimPrefix(path, "$.")
+	if path == "$" {
+		field = "(document)"
+	}
+	return fmt.Errorf("%s:%d: %s: %s", d.name, d.Line(path), field, fmt.Sprintf(format, args...))
 }
