@@ -6,7 +6,10 @@ OUT   ?= out
 GO    ?= go
 BIN   := bin/compliance
 
-.PHONY: all deps build daily test vet bench clean
+# The cadences (build tags and suite packages); see "Suites" below.
+ALL_SUITES := daily monthly quarterly dr change
+
+.PHONY: all deps build test vet bench clean iam-policy $(ALL_SUITES)
 
 all: test
 
@@ -16,7 +19,9 @@ all: test
 # never 1, so the suite runs (`compliance run`) while this file is read, and a
 # non-compliant result switches make to question mode (-q), where make exits 1
 # without running recipes. Output goes to the terminal as usual (stderr).
-SUITES := daily
+# A cadence of ALL_SUITES becomes a goal (`make monthly`) and part of
+# `make test` as soon as its suite package has tests; nothing to edit here.
+SUITES := $(foreach s,$(ALL_SUITES),$(if $(wildcard suites/$(s)/*_test.go),$(s)))
 SUITE  := $(firstword $(filter $(SUITES),$(MAKECMDGOALS)))
 ifneq ($(SUITE),)
 SUITE_EXIT := $(shell ($(GO) build -o $(BIN) ./cmd/compliance || exit 2; \
@@ -29,23 +34,55 @@ endif
 $(SUITES):
 	@exit $(SUITE_EXIT)
 
+# A cadence whose suite does not exist yet is an error, never a silent pass.
+NO_SUITE := $(filter-out $(SUITES),$(ALL_SUITES))
+ifneq ($(NO_SUITE),)
+$(NO_SUITE):
+	@echo "make $@: suites/$@ has no controls yet" >&2; exit 2
+endif
+
 # --- Development ---------------------------------------------------------------
-# System packages the tests need (Debian): xmllint validates JUnit against the schema.
+# System packages the tests need (Debian; run as root): xmllint validates
+# JUnit against the schema, shellcheck checks the workflows' run: scripts
+# (under actionlint), chromium renders the HTML report in the browser test.
+# A run of the suites needs none of them, only Go. Each entry is
+# commands (any one will do):Debian package. $CHROMIUM (the browser test
+# honours it) names another Chromium or Chrome binary.
+DEPS := xmllint:libxml2-utils shellcheck:shellcheck chromium,chromium-browser,$(CHROMIUM):chromium
 deps:
-	@command -v xmllint >/dev/null 2>&1 || { \
-	  echo "installing libxml2-utils (xmllint)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils >/dev/null; }
+	@missing=""; for d in $(DEPS); do \
+	  found=""; \
+	  for c in $$(echo "$${d%%:*}" | tr , ' '); do command -v "$$c" >/dev/null 2>&1 && found=1; done; \
+	  [ -n "$$found" ] || missing="$$missing $${d#*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 build:
 	$(GO) build -o $(BIN) ./cmd/compliance
 
+comma := ,
+empty :=
+space := $(empty) $(empty)
+SUITE_TAGS := $(subst $(space),$(comma),$(strip $(SUITES)))
+
 vet:
 	$(GO) vet ./...
-	$(GO) vet -tags daily ./...
+	$(GO) vet -tags $(SUITE_TAGS) ./...
 
+# Every test: unit tests, every simulator scenario through the suites, the
+# IAM policy and call-log checks, actionlint over .github/workflows
+# (deploy/), then the suites themselves against the simulator.
 test: deps vet
 	$(GO) test -count=1 ./...
-	$(GO) test -count=1 -tags daily ./suites/...
+	$(GO) test -count=1 -tags $(SUITE_TAGS) ./suites/...
+
+# Regenerate the committed IAM policies from the client allowlists.
+iam-policy:
+	$(GO) run ./cmd/compliance iam-policy > deploy/iam/readonly-policy.json
+	$(GO) run ./cmd/compliance iam-policy --drill > deploy/iam/drill-policy.json
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./fixtures/... ./reports/...

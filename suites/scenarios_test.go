@@ -86,6 +86,7 @@ func runScenario(t *testing.T, name string, tags []string, bins map[string]strin
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		_ = cmd.Run() // a failing control fails the binary; the report judges
+		recordSimCalls(t, name, filepath.Join(out, tag+"-sim-calls.jsonl"))
 		in := filepath.Join(out, tag+".json")
 		if err := os.WriteFile(in, stdout.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
@@ -101,7 +102,7 @@ func runScenario(t *testing.T, name string, tags []string, bins map[string]strin
 	if err != nil {
 		t.Fatalf("report: %v", err)
 	}
-	return res
+	return res.Results
 }
 
 // TestScenariosMeetTheirExpectations runs every scenario through every suite:
@@ -117,6 +118,7 @@ func TestScenariosMeetTheirExpectations(t *testing.T) {
 	}
 	tags := suiteTags(t, cat)
 	bins := buildSuites(t, tags)
+	t.Cleanup(func() { checkAllowlistIsUsed(t, scenarios.Names()) }) // after every scenario's subtest
 	for _, name := range scenarios.Names() {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

@@ -21,8 +21,12 @@ Runs the suite of one cadence exactly as CI does,
 (in sim mode also writing the simulator's call log to DIR/sim-calls.jsonl),
 then builds its reports in DIR like 'compliance report'. DIR is emptied first.
 The target and scenario come from the flags, else COMPLIANCE_TARGET and
-COMPLIANCE_SCENARIO, else the config. Exit code: 0 compliant, 1 non-compliant,
-2 errors, not-run controls or a run that could not start.
+COMPLIANCE_SCENARIO, else the config; the waiver file the controls applied
+(COMPLIANCE_WAIVERS, else the config's) is shown in the report. --history,
+--previous, --format, --sign, --git-revision and --operator are passed on to
+report (keep the --history ledger outside DIR: DIR is emptied; --previous is
+read before that and kept as DIR/previous-results.json). Exit code: 0 compliant,
+1 non-compliant, 2 errors, not-run controls or a run that could not start.
 
 flags:
 `
@@ -40,6 +44,8 @@ func runSuite(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&target, "target", "", "sim or live")
 	fs.StringVar(&scenario, "scenario", "", "simulator scenario (sim only)")
 	fs.StringVar(&catalogPath, "catalog", "suites/catalog.yaml", "control catalog")
+	var rf reportFlags // passed on to report
+	rf.register(fs, false)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -75,11 +81,23 @@ func runSuite(args []string, stdout, stderr io.Writer) int {
 		out = filepath.Join("out", tag)
 	}
 	abs, err := filepath.Abs(out)
+	var previous []byte
+	if err == nil && rf.previous != "" {
+		// DIR is emptied below: the previous results are kept in it, as
+		// previous-results.json, the basis of the report's diff.
+		if previous, err = os.ReadFile(rf.previous); err != nil {
+			err = fmt.Errorf("--previous: %w", err)
+		}
+	}
 	if err == nil {
 		err = os.RemoveAll(abs)
 	}
 	if err == nil {
 		err = os.MkdirAll(abs, 0o755)
+	}
+	if err == nil && previous != nil {
+		rf.previous = filepath.Join(abs, "previous-results.json")
+		err = os.WriteFile(rf.previous, previous, 0o644)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "compliance run: %v\n", err)
@@ -109,10 +127,28 @@ func runSuite(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "compliance run: %v\n", runErr)
 		return 2
 	}
-	return runReport([]string{
-		"--catalog", catalogPath, "--tags", tag, "--out", abs, "--target", target, "--scenario", scenario,
-		"--module-root", root, filepath.Join(abs, "test.json"),
-	}, stdout, stderr)
+	reportArgs := []string{"--catalog", catalogPath, "--tags", tag, "--out", abs, "--target", target, "--scenario", scenario,
+		"--module-root", root}
+	if w := waiversPath(cfg, root); w != "" {
+		reportArgs = append(reportArgs, "--waivers", w)
+	}
+	reportArgs = append(append(reportArgs, rf.args()...), filepath.Join(abs, "test.json"))
+	return runReport(reportArgs, stdout, stderr)
+}
+
+// waiversPath is the waiver file the harness applies: COMPLIANCE_WAIVERS
+// (relative to the working directory or the module root), else the config's.
+func waiversPath(cfg *config.Config, root string) string {
+	if p := os.Getenv(harness.EnvWaivers); p != "" {
+		if filepath.IsAbs(p) {
+			return p
+		}
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		return filepath.Join(root, p)
+	}
+	return cfg.WaiversPath()
 }
 
 func first(vs ...string) string {

@@ -3,7 +3,11 @@
 // auditable:
 //
 //   - a read-only guard that refuses, before anything is sent, any operation
-//     not on the read-only allowlist (Allowlist);
+//     not on the read-only allowlist (Allowlist); the opt-in drill operations
+//     (DrillAllowlist) pass only for a client built with Target.AllowDrill;
+//   - the least-privilege IAM policies generated from those lists
+//     (ReadOnlyPolicy, DrillPolicy; Services maps SDK service IDs to IAM
+//     prefixes and SigV4 signing names);
 //   - client-side token buckets per account, region and operation, sized below
 //     the documented AWS quotas (Quotas), plus the SDK's adaptive retryer, so
 //     throttling slows a run down instead of turning a control into an error;

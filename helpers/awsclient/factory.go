@@ -32,12 +32,30 @@ type Factory struct {
 	HTTPClient *http.Client
 }
 
-// Config returns the SDK configuration for an account and region with the
-// read-only guard, the rate limiter and the call recorder installed. In live
-// mode the standard credential chain is used (environment, shared profiles,
-// SSO, web identity/OIDC in CI, instance roles) and, when roleARN is set,
-// that role is assumed.
+// Target is one account and region a run reads.
+type Target struct {
+	Account, Region string
+	// RoleARN, when set, is assumed (live mode) with the ambient credentials.
+	RoleARN string
+	// AllowDrill lets the operations of DrillAllowlist pass the guard. The
+	// harness sets it only when the run opted in (COMPLIANCE_ALLOW_DRILL=1)
+	// and the config enables drills for this account and region.
+	AllowDrill bool
+}
+
+// Config returns the read-only SDK configuration for an account and region
+// (ConfigFor without drills).
 func (f *Factory) Config(ctx context.Context, account, region, roleARN string) (aws.Config, error) {
+	return f.ConfigFor(ctx, Target{Account: account, Region: region, RoleARN: roleARN})
+}
+
+// ConfigFor returns the SDK configuration for a target with the guard, the
+// rate limiter and the call recorder installed. In live mode the standard
+// credential chain is used (environment, shared profiles, SSO, web
+// identity/OIDC in CI, instance roles) and, when t.RoleARN is set, that role
+// is assumed.
+func (f *Factory) ConfigFor(ctx context.Context, t Target) (aws.Config, error) {
+	account, region, roleARN := t.Account, t.Region, t.RoleARN
 	var cfg aws.Config
 	if f.Endpoint != "" {
 		cfg = aws.Config{
@@ -74,8 +92,12 @@ func (f *Factory) Config(ctx context.Context, account, region, roleARN string) (
 	if limiter == nil {
 		limiter = NewLimiter(nil)
 	}
+	guard := AddReadOnlyGuard
+	if t.AllowDrill {
+		guard = AddDrillGuard
+	}
 	cfg.APIOptions = append(cfg.APIOptions,
-		AddReadOnlyGuard,
+		guard,
 		func(s *middleware.Stack) error {
 			return s.Finalize.Add(rateLimit{limiter: limiter, account: account}, middleware.After)
 		},

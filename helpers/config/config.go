@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -52,13 +53,40 @@ type Account struct {
 	// the ambient credentials.
 	RoleARN string   `yaml:"role_arn"`
 	Regions []Region `yaml:"regions"`
+	// Drill enables the opt-in drill steps in every region of the account
+	// (a region's own drill setting wins).
+	Drill *Drill `yaml:"drill"`
 }
 
 // Region is one region of an account and the Connect instances in it.
 type Region struct {
 	Name             string     `yaml:"name"`
 	ConnectInstances []Instance `yaml:"connect_instances"`
+	// Drill enables the opt-in drill steps in this region.
+	Drill *Drill `yaml:"drill"`
 }
+
+// Drill is the config's half of the opt-in for the mutating drill steps of
+// the dr suite (traffic shift, restore into a scratch bucket): they run only
+// where drill.enabled is true *and* the run sets COMPLIANCE_ALLOW_DRILL=1.
+type Drill struct {
+	// Enabled is false when omitted.
+	Enabled *bool `yaml:"enabled"`
+}
+
+// Target is one account and region in scope with its Connect instances.
+type Target struct {
+	Account     string // 12-digit id
+	AccountName string
+	Region      string
+	RoleARN     string
+	Instances   []Instance
+	// Drill is true when the config enables drills for this account and region.
+	Drill bool
+}
+
+// Key names the target as account/region.
+func (t Target) Key() string { return t.Account + "/" + t.Region }
 
 // Instance is one Amazon Connect instance.
 type Instance struct {
@@ -90,6 +118,15 @@ var Defaults = []Threshold{
 	{"queue.max_queued_time_24h_seconds", 600, "seconds", "longest time a contact waited in a queue over the last 24 h (DAILY-QUEUE-02)"},
 	{"queue.max_size_ratio", 0.8, "ratio", "largest queue size over 24 h as a share of the queue's maximum contacts (DAILY-QUEUE-02)"},
 	{"queue.min_staffed_agents", 1, "agents", "staffed agents a routing profile serving a queue with waiting contacts must have (DAILY-QUEUE-03)"},
+	// daily, more (7.1.1-7.1.3, 7.1.5, 7.1.6): add thresholds below this line
+
+	// monthly (7.2): add thresholds below this line
+
+	// quarterly (7.3.5-7.3.7): add thresholds below this line
+
+	// dr (7.3.1-7.3.4): add thresholds below this line
+
+	// change (7.4): add thresholds below this line
 }
 
 // Default returns the default of a threshold key.
@@ -137,8 +174,13 @@ func Parse(path string, b []byte) (*Config, error) {
 	if len(c.Accounts) == 0 {
 		return nil, doc.Errorf("$.accounts", "at least one account is required")
 	}
+	seenAccounts := map[string]bool{}
 	for i, a := range c.Accounts {
 		p := fmt.Sprintf("$.accounts[%d]", i)
+		if seenAccounts[a.ID] {
+			return nil, doc.Errorf(p+".id", "account %s is listed twice; list each account once with all its regions", a.ID)
+		}
+		seenAccounts[a.ID] = true
 		if !accountPattern.MatchString(a.ID) {
 			return nil, doc.Errorf(p+".id", "want a 12-digit AWS account id (quoted), got %q", a.ID)
 		}
@@ -148,8 +190,13 @@ func Parse(path string, b []byte) (*Config, error) {
 		if len(a.Regions) == 0 {
 			return nil, doc.Errorf(p+".regions", "at least one region is required")
 		}
+		seenRegions := map[string]bool{}
 		for j, r := range a.Regions {
 			rp := fmt.Sprintf("%s.regions[%d]", p, j)
+			if seenRegions[r.Name] {
+				return nil, doc.Errorf(rp+".name", "region %s is listed twice for account %s", r.Name, a.ID)
+			}
+			seenRegions[r.Name] = true
 			if !regionPattern.MatchString(r.Name) {
 				return nil, doc.Errorf(rp+".name", "want an AWS region such as us-east-1, got %q", r.Name)
 			}
@@ -184,6 +231,60 @@ func Parse(path string, b []byte) (*Config, error) {
 		}
 	}
 	return &c, nil
+}
+
+// Targets returns every account and region in scope, in config order.
+func (c *Config) Targets() []Target {
+	var out []Target
+	for _, a := range c.Accounts {
+		for _, r := range a.Regions {
+			drill := false
+			if a.Drill != nil && a.Drill.Enabled != nil {
+				drill = *a.Drill.Enabled
+			}
+			if r.Drill != nil && r.Drill.Enabled != nil {
+				drill = *r.Drill.Enabled
+			}
+			out = append(out, Target{Account: a.ID, AccountName: a.Name, Region: r.Name, RoleARN: a.RoleARN,
+				Instances: r.ConnectInstances, Drill: drill})
+		}
+	}
+	return out
+}
+
+// Select returns the targets whose account is in accounts and whose region is
+// in regions (an empty list selects all). Each listed account or region that
+// selects nothing is an error: a filter with a typo must not quietly judge
+// nothing.
+func (c *Config) Select(accounts, regions []string) ([]Target, error) {
+	all := c.Targets()
+	var out []Target
+	usedA, usedR := map[string]bool{}, map[string]bool{}
+	for _, t := range all {
+		if (len(accounts) == 0 || slices.Contains(accounts, t.Account)) && (len(regions) == 0 || slices.Contains(regions, t.Region)) {
+			out = append(out, t)
+			usedA[t.Account], usedR[t.Region] = true, true
+		}
+	}
+	for _, a := range accounts {
+		if !usedA[a] {
+			return nil, fmt.Errorf("%s: account %q selects no account/region of the config (in scope: %s)", c.Path, a, keysOf(all))
+		}
+	}
+	for _, r := range regions {
+		if !usedR[r] {
+			return nil, fmt.Errorf("%s: region %q selects no account/region of the config (in scope: %s)", c.Path, r, keysOf(all))
+		}
+	}
+	return out, nil
+}
+
+func keysOf(ts []Target) string {
+	var ks []string
+	for _, t := range ts {
+		ks = append(ks, t.Key())
+	}
+	return strings.Join(ks, ", ")
 }
 
 func keys() []string {

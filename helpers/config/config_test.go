@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -82,6 +83,21 @@ func TestShippedConfigIsValid(t *testing.T) {
 	}
 	if c.Target != config.TargetSim || c.Scenario != "healthy" {
 		t.Errorf("shipped config targets %s/%s, want sim/healthy", c.Target, c.Scenario)
+	}
+}
+
+// TestReadmeThresholdTableHasEveryDefault: the README's threshold table
+// states each threshold's current default and unit.
+func TestReadmeThresholdTableHasEveryDefault(t *testing.T) {
+	raw, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range config.Defaults {
+		row := fmt.Sprintf("| `%s` | %g | %s |", d.Key, d.Default, d.Unit)
+		if !strings.Contains(string(raw), row) {
+			t.Errorf("README threshold table lacks the row starting %q", row)
+		}
 	}
 }
 

@@ -1,10 +1,17 @@
 // Package harness is the TestMain glue of every suite: it reads the
 // environment (COMPLIANCE_TARGET, COMPLIANCE_CONFIG, COMPLIANCE_SCENARIO,
-// COMPLIANCE_WAIVERS, COMPLIANCE_SIM_CALLS), loads the config, the catalog and
-// the waivers, starts the embedded simulator in sim mode, builds the guarded,
-// rate-limited AWS clients for every account and region in scope, and
-// installs the control runner, so that a plain `go test -tags daily
-// ./suites/daily` works with no setup.
+// COMPLIANCE_WAIVERS, COMPLIANCE_SIM_CALLS, COMPLIANCE_ACCOUNT,
+// COMPLIANCE_REGION, COMPLIANCE_CONCURRENCY, COMPLIANCE_ALLOW_DRILL), loads
+// the config, the catalog and the waivers, starts the embedded simulator in
+// sim mode, builds the guarded, rate-limited AWS clients for every account
+// and region in scope (assuming each account's role in live mode, at most
+// COMPLIANCE_CONCURRENCY targets at a time) and installs the control runner,
+// so that a plain `go test -tags daily ./suites/daily` works with no setup.
+//
+// Controls read every Connect instance with ForEachInstance: concurrently
+// across accounts and regions, with a read failure (or a target that could
+// not be set up) reported as an error finding at that account and region
+// while the other targets are still judged.
 //
 // Any problem before the controls run (a bad config, a malformed waiver file,
 // an unknown scenario) stops the run with a message naming the file, line and
@@ -19,12 +26,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
-	"github.com/aws/aws-sdk-go-v2/service/connect"
 
 	"github.com/connect-compliance/connect-compliance/fixtures/awssim"
 	"github.com/connect-compliance/connect-compliance/fixtures/scenarios"
@@ -44,7 +50,21 @@ const (
 	EnvScenario = "COMPLIANCE_SCENARIO"  // sim: scenario name or .yaml path (default healthy)
 	EnvWaivers  = "COMPLIANCE_WAIVERS"   // overrides the config's waivers file
 	EnvSimCalls = "COMPLIANCE_SIM_CALLS" // sim: write the simulator's call log (JSONL) here
+	// EnvAccount and EnvRegion restrict a run to some of the config's
+	// accounts and regions (comma-separated; CI runs one account/region per
+	// matrix job).
+	EnvAccount = "COMPLIANCE_ACCOUNT"
+	EnvRegion  = "COMPLIANCE_REGION"
+	// EnvConcurrency bounds how many account/region targets are set up and
+	// read at once (default DefaultConcurrency).
+	EnvConcurrency = "COMPLIANCE_CONCURRENCY"
+	// EnvAllowDrill=1 is the run's half of the opt-in for the mutating drill
+	// steps; the config's drill.enabled for the target is the other half.
+	EnvAllowDrill = "COMPLIANCE_ALLOW_DRILL"
 )
+
+// DefaultConcurrency is how many targets are set up and read at once.
+const DefaultConcurrency = 4
 
 // Options are the inputs of Setup; Run fills them from the environment.
 type Options struct {
@@ -54,6 +74,15 @@ type Options struct {
 	Dir string
 	// Now is the run's clock (default time.Now).
 	Now func() time.Time
+	// Accounts and Regions restrict the run to these accounts and regions of
+	// the config (empty: all); naming one the config lacks is an error.
+	Accounts, Regions []string
+	// Concurrency bounds the targets set up and read at once (default
+	// DefaultConcurrency).
+	Concurrency int
+	// AllowDrill is the run's opt-in for drill operations; they are allowed
+	// only for targets whose config also enables them.
+	AllowDrill bool
 }
 
 // Env is what a suite's controls use: the instances in scope and their clients.
@@ -65,10 +94,23 @@ type Env struct {
 	// Sim is the running simulator (sim only).
 	Sim *awssim.Sim
 
-	instances []*connectdata.Instance
-	cw        map[string]*cloudwatch.Client // by account/region
-	now       func() time.Time
-	simCalls  string
+	targets     []*target
+	instances   []*connectdata.Instance
+	targetOf    map[*connectdata.Instance]*target
+	concurrency int
+	now         func() time.Time
+	simCalls    string
+}
+
+// target is one account and region in scope and its clients.
+type target struct {
+	config.Target
+	allowDrill bool
+	// err is why the target could not be set up (credentials, identity
+	// check); its clients then answer every call with it.
+	err    error
+	cw     cwmetrics.API
+	awsCfg aws.Config
 }
 
 // Run sets up the environment, stores it in *env, runs the tests and tears
@@ -77,10 +119,20 @@ type Env struct {
 //	var env *harness.Env
 //	func TestMain(m *testing.M) { os.Exit(harness.Run(m, &env)) }
 func Run(m *testing.M, env **Env) int {
-	e, err := Setup(Options{
+	o := Options{
 		Target: os.Getenv(EnvTarget), ConfigPath: os.Getenv(EnvConfig), Scenario: os.Getenv(EnvScenario),
 		WaiversPath: os.Getenv(EnvWaivers), SimCallsPath: os.Getenv(EnvSimCalls),
-	})
+		Accounts: list(os.Getenv(EnvAccount)), Regions: list(os.Getenv(EnvRegion)),
+		AllowDrill: os.Getenv(EnvAllowDrill) == "1",
+	}
+	var err error
+	if v := os.Getenv(EnvConcurrency); v != "" {
+		if o.Concurrency, err = strconv.Atoi(v); err != nil || o.Concurrency < 1 {
+			fmt.Fprintf(os.Stderr, "connect-compliance: setup failed, no control was run: %s: want a positive integer, got %q\n", EnvConcurrency, v)
+			return 2
+		}
+	}
+	e, err := Setup(o)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "connect-compliance: setup failed, no control was run: %v\n", err)
 		return 2
@@ -144,7 +196,17 @@ func Setup(o Options) (*Env, error) {
 		return nil, err
 	}
 
-	e := &Env{Config: cfg, Catalog: cat, Target: cfg.Target, cw: map[string]*cloudwatch.Client{}, now: o.Now}
+	e := &Env{Config: cfg, Catalog: cat, Target: cfg.Target, now: o.Now, concurrency: o.Concurrency}
+	if e.concurrency < 1 {
+		e.concurrency = DefaultConcurrency
+	}
+	selected, err := cfg.Select(o.Accounts, o.Regions)
+	if err != nil {
+		return nil, fmt.Errorf("%s/%s: %w", EnvAccount, EnvRegion, err)
+	}
+	for _, t := range selected {
+		e.targets = append(e.targets, &target{Target: t, allowDrill: o.AllowDrill && t.Drill})
+	}
 	factory := &awsclient.Factory{Limiter: awsclient.NewLimiter(nil)}
 	scenarioName := ""
 	if cfg.Target == config.TargetSim {
@@ -181,23 +243,9 @@ func Setup(o Options) (*Env, error) {
 			}
 		}
 	}
-	ctx := context.Background()
-	for _, a := range cfg.Accounts {
-		for _, r := range a.Regions {
-			awsCfg, err := factory.Config(ctx, a.ID, r.Name, a.RoleARN)
-			if err == nil {
-				err = verifyIdentity(ctx, awsCfg, a.ID)
-			}
-			if err != nil {
-				e.Close()
-				return nil, err
-			}
-			cc := connect.NewFromConfig(awsCfg)
-			e.cw[a.ID+"/"+r.Name] = cloudwatch.NewFromConfig(awsCfg)
-			for _, in := range r.ConnectInstances {
-				e.instances = append(e.instances, connectdata.NewInstance(cc, a.ID, r.Name, in.ID, in.Alias))
-			}
-		}
+	if err := e.connect(context.Background(), factory, o); err != nil {
+		e.Close()
+		return nil, err
 	}
 	control.SetDefault(control.NewRunner(control.Settings{
 		Config: cfg, Catalog: cat, Waivers: ws, Target: cfg.Target, Scenario: scenarioName, Now: o.Now,
@@ -236,11 +284,90 @@ func writeCallLog(sim *awssim.Sim, path string) error {
 }
 
 // ConnectInstances returns every Connect instance in scope, in config order.
+// An instance whose account or region could not be set up is included: every
+// read of it fails with the setup error (ForEachInstance turns that into an
+// error finding at its location).
 func (e *Env) ConnectInstances() []*connectdata.Instance { return e.instances }
 
 // CloudWatch returns the CloudWatch client of an instance's account and region.
 func (e *Env) CloudWatch(in *connectdata.Instance) cwmetrics.API {
-	return e.cw[in.Account+"/"+in.Region]
+	if t := e.targetOf[in]; t != nil {
+		return t.cw
+	}
+	return failedCloudWatch{fmt.Errorf("no CloudWatch client for %s/%s: the instance is not in scope", in.Account, in.Region)}
+}
+
+// Targets returns the accounts and regions in scope (after the
+// COMPLIANCE_ACCOUNT/COMPLIANCE_REGION filters), in config order.
+func (e *Env) Targets() []config.Target {
+	out := make([]config.Target, len(e.targets))
+	for i, t := range e.targets {
+		out[i] = t.Target
+	}
+	return out
+}
+
+// TargetError is why an account and region could not be set up (nil when it
+// was, or when it is not in scope).
+func (e *Env) TargetError(account, region string) error {
+	for _, t := range e.targets {
+		if t.Account == account && t.Region == region {
+			return t.err
+		}
+	}
+	return nil
+}
+
+// DrillAllowed reports whether drill operations may be sent to an account
+// and region: the run opted in (COMPLIANCE_ALLOW_DRILL=1) and the config
+// enables drills there.
+func (e *Env) DrillAllowed(account, region string) bool {
+	for _, t := range e.targets {
+		if t.Account == account && t.Region == region {
+			return t.allowDrill
+		}
+	}
+	return false
+}
+
+// AWSConfig returns the guarded, rate-limited SDK configuration of an
+// account and region, for clients the helpers do not build (the dr suite's
+// drill steps). Drill operations pass its guard only where DrillAllowed.
+func (e *Env) AWSConfig(account, region string) (aws.Config, error) {
+	for _, t := range e.targets {
+		if t.Account == account && t.Region == region {
+			return t.awsCfg, t.err
+		}
+	}
+	return aws.Config{}, fmt.Errorf("account %s region %s is not in scope", account, region)
+}
+
+// Concurrency is how many targets are read at once.
+func (e *Env) Concurrency() int { return e.concurrency }
+
+// InstanceTarget is an instance as a control.Target: resource
+// "instance/<alias or id>" at its account, region and ARN.
+func InstanceTarget(in *connectdata.Instance) control.Target {
+	return control.Target{Resource: "instance/" + in.Name(), Location: control.Location{Account: in.Account, Region: in.Region, ARN: in.ARN()}}
+}
+
+// ForEachInstance reads every Connect instance in scope concurrently (at most
+// Concurrency at a time) with read, then judges each in config order with
+// judge on the test's goroutine (see control.ForEachTarget). An instance
+// whose read fails, or whose account or region could not be set up, gets an
+// error finding "instance/<name>" at its account and region; the other
+// instances are still judged.
+func ForEachInstance[T any](c *control.C, e *Env, read func(ctx context.Context, in *connectdata.Instance) (T, error), judge func(in *connectdata.Instance, v T)) {
+	targets := make([]control.Target, len(e.instances))
+	for i, in := range e.instances {
+		targets[i] = InstanceTarget(in)
+		if t := e.targetOf[in]; t != nil && t.err != nil {
+			targets[i].Err = t.err
+		}
+	}
+	control.ForEachTarget(c, targets, e.concurrency,
+		func(ctx context.Context, i int) (T, error) { return read(ctx, e.instances[i]) },
+		func(i int, v T) { judge(e.instances[i], v) })
 }
 
 // Now is the run's clock.

@@ -53,9 +53,18 @@ func verifyIdentity(ctx context.Context, cfg aws.Config, account string) error {
 		return fmt.Errorf("verify AWS identity for account %s (sts:GetCallerIdentity): %w", account, err)
 	}
 	if got != account {
-		return fmt.Errorf("the credentials are for account %s, but the config names account %s: refusing to judge the wrong account", got, account)
+		return &wrongAccountError{got: got, want: account}
 	}
 	return nil
+}
+
+// wrongAccountError: the credentials belong to another account than the
+// config names. It stops the whole run (a credential or config mistake),
+// unlike a target that merely cannot be reached.
+type wrongAccountError struct{ got, want string }
+
+func (e *wrongAccountError) Error() string {
+	return fmt.Sprintf("the credentials are for account %s, but the config names account %s: refusing to judge the wrong account", e.got, e.want)
 }
 
 // setupT lets terratest's retry run in TestMain, before any test exists; the

@@ -3,6 +3,7 @@
 package daily
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -13,37 +14,49 @@ import (
 	"github.com/connect-compliance/connect-compliance/helpers/connectdata"
 	"github.com/connect-compliance/connect-compliance/helpers/control"
 	"github.com/connect-compliance/connect-compliance/helpers/cwmetrics"
+	"github.com/connect-compliance/connect-compliance/helpers/harness"
 )
 
 // Requirement 7.1.4: queues are not overloaded and customers do not wait long.
 
 func TestQueueRealtimeBacklog(t *testing.T) {
 	c := control.Start(t, "DAILY-QUEUE-01")
-	for _, in := range env.ConnectInstances() {
-		for _, q := range queuesNow(c, in) {
+	harness.ForEachInstance(c, env, readQueuesNow, func(in *connectdata.Instance, d queuesNowData) {
+		for _, q := range d.judge(c, in) {
 			r, m := q.finding, q.now
 			assert.LessOrEqual(r, r.Observe("oldest contact age (s)", m.OldestContactAge),
 				r.Threshold("queue.max_oldest_contact_age_seconds"), "oldest contact age (s)")
 			assert.LessOrEqual(r, r.Observe("contacts in queue", m.ContactsInQueue),
 				r.Threshold("queue.max_contacts_in_queue"), "contacts in queue")
 		}
-	}
+	})
+}
+
+// queueDay is what DAILY-QUEUE-02 reads of one instance.
+type queueDay struct {
+	queues  []connectdata.Queue
+	history map[string]map[string]float64
+	sizes   []cwmetrics.Series
 }
 
 func TestQueueDailyWaitAndSize(t *testing.T) {
 	c := control.Start(t, "DAILY-QUEUE-02")
 	end := env.Now().UTC().Truncate(time.Minute)
 	start := end.Add(-24 * time.Hour)
-	for _, in := range env.ConnectInstances() {
-		queues, err := in.EnabledStandardQueues(c.Context())
-		c.Must(err)
-		history, err := in.QueueHistory(c.Context(), queues, start, end, "MAX_QUEUED_TIME")
-		c.Must(err)
-		sizes, err := cwmetrics.Get(c.Context(), env.CloudWatch(in), start, end, queueSizeQueries(in, queues))
-		c.Must(err)
-		for i, q := range queues {
+	read := func(ctx context.Context, in *connectdata.Instance) (d queueDay, err error) {
+		if d.queues, err = in.EnabledStandardQueues(ctx); err != nil {
+			return d, err
+		}
+		if d.history, err = in.QueueHistory(ctx, d.queues, start, end, "MAX_QUEUED_TIME"); err != nil {
+			return d, err
+		}
+		d.sizes, err = cwmetrics.Get(ctx, env.CloudWatch(in), start, end, queueSizeQueries(in, d.queues))
+		return d, err
+	}
+	harness.ForEachInstance(c, env, read, func(in *connectdata.Instance, d queueDay) {
+		for i, q := range d.queues {
 			r := c.On(q.Resource(), at(in, q.ARN))
-			wait, ok := history[q.ID]["MAX_QUEUED_TIME"]
+			wait, ok := d.history[q.ID]["MAX_QUEUED_TIME"]
 			if !ok {
 				r.Note("no contact queued in the last 24 h")
 			}
@@ -53,12 +66,12 @@ func TestQueueDailyWaitAndSize(t *testing.T) {
 				r.Note("no maximum contacts set on the queue: size not limited")
 				continue
 			}
-			size, _ := sizes[i].Max() // Connect emits no QueueSize datapoint for an idle queue: no data is 0
+			size, _ := d.sizes[i].Max() // Connect emits no QueueSize datapoint for an idle queue: no data is 0
 			ratio := r.Threshold("queue.max_size_ratio")
 			assert.LessOrEqual(r, r.Observe("largest queue size in 24 h", size), ratio*float64(q.MaxContacts),
 				fmt.Sprintf("largest queue size in 24 h (limit %.0f%% of max contacts %d)", ratio*100, q.MaxContacts))
 		}
-	}
+	})
 }
 
 // queueSizeQueries asks CloudWatch for the hourly maximum of AWS/Connect
@@ -76,21 +89,33 @@ func queueSizeQueries(in *connectdata.Instance, queues []connectdata.Queue) []cw
 	return qs
 }
 
+// staffing is what DAILY-QUEUE-03 reads of one instance.
+type staffing struct {
+	queuesNowData
+	profiles []connectdata.RoutingProfile
+	staffed  map[string]float64
+}
+
 func TestQueueWaitingContactsStaffed(t *testing.T) {
 	c := control.Start(t, "DAILY-QUEUE-03")
-	for _, in := range env.ConnectInstances() {
-		queues := queuesNow(c, in)
-		profiles, err := in.RoutingProfiles(c.Context())
-		c.Must(err)
-		staffed, err := in.StaffedAgentsByRoutingProfile(c.Context(), profiles)
-		c.Must(err)
+	read := func(ctx context.Context, in *connectdata.Instance) (d staffing, err error) {
+		if d.queuesNowData, err = readQueuesNow(ctx, in); err != nil {
+			return d, err
+		}
+		if d.profiles, err = in.RoutingProfiles(ctx); err != nil {
+			return d, err
+		}
+		d.staffed, err = in.StaffedAgentsByRoutingProfile(ctx, d.profiles)
+		return d, err
+	}
+	harness.ForEachInstance(c, env, read, func(in *connectdata.Instance, d staffing) {
 		servedBy := map[string][]connectdata.RoutingProfile{}
-		for _, p := range profiles {
+		for _, p := range d.profiles {
 			for _, id := range p.QueueIDs {
 				servedBy[id] = append(servedBy[id], p)
 			}
 		}
-		for _, q := range queues {
+		for _, q := range d.judge(c, in) {
 			r := q.finding
 			waiting := r.Observe("contacts waiting", q.now.ContactsInQueue)
 			if waiting == 0 {
@@ -100,7 +125,7 @@ func TestQueueWaitingContactsStaffed(t *testing.T) {
 			var serving []string
 			for _, p := range servedBy[q.ID] {
 				// A routing profile with no agent signed in has no real-time row: 0 staffed.
-				s := staffed[p.ID]
+				s := d.staffed[p.ID]
 				best = max(best, s)
 				serving = append(serving, fmt.Sprintf("%s (%g staffed)", p.Name, s))
 			}
@@ -113,7 +138,22 @@ func TestQueueWaitingContactsStaffed(t *testing.T) {
 				r.Threshold("queue.min_staffed_agents"),
 				fmt.Sprintf("staffed agents able to take its %g waiting contacts", waiting))
 		}
+	})
+}
+
+// queuesNowData is the enabled standard queues of an instance and their
+// real-time metrics.
+type queuesNowData struct {
+	queues []connectdata.Queue
+	now    map[string]connectdata.QueueNow
+}
+
+func readQueuesNow(ctx context.Context, in *connectdata.Instance) (d queuesNowData, err error) {
+	if d.queues, err = in.EnabledStandardQueues(ctx); err != nil {
+		return d, err
 	}
+	d.now, err = in.CurrentQueueMetrics(ctx, d.queues)
+	return d, err
 }
 
 // queueNow is an enabled standard queue, its finding and its real-time metrics.
@@ -123,18 +163,13 @@ type queueNow struct {
 	now     connectdata.QueueNow
 }
 
-// queuesNow reads the enabled standard queues of an instance and their
-// real-time metrics. A queue the answer left out gets an error finding (it
-// could not be judged) and is not returned.
-func queuesNow(c *control.C, in *connectdata.Instance) []queueNow {
-	queues, err := in.EnabledStandardQueues(c.Context())
-	c.Must(err)
-	now, err := in.CurrentQueueMetrics(c.Context(), queues)
-	c.Must(err)
+// judge opens the finding of each queue. A queue the real-time answer left
+// out gets an error finding (it could not be judged) and is not returned.
+func (d queuesNowData) judge(c *control.C, in *connectdata.Instance) []queueNow {
 	var out []queueNow
-	for _, q := range queues {
+	for _, q := range d.queues {
 		r := c.On(q.Resource(), at(in, q.ARN))
-		m, ok := now[q.ID]
+		m, ok := d.now[q.ID]
 		if !ok {
 			r.Error(fmt.Errorf("GetCurrentMetricData returned no real-time data for this queue"))
 			continue
