@@ -6,9 +6,12 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/connect-compliance/connect-compliance/helpers/catalog"
+	"github.com/connect-compliance/connect-compliance/helpers/evidence"
 	"github.com/connect-compliance/connect-compliance/reports/gotest"
+	"github.com/connect-compliance/connect-compliance/reports/history"
 	"github.com/connect-compliance/connect-compliance/reports/junit"
 	"github.com/connect-compliance/connect-compliance/reports/results"
 	gjunit "github.com/jstemmer/go-junit-report/v2/junit"
@@ -51,9 +54,28 @@ func benchInput(b *testing.B) ([]byte, *catalog.Catalog) {
 	return in.Bytes(), cat
 }
 
-// BenchmarkReport10k: our reader, outcome rules and JUnit writer on 10,000 controls.
+// benchLedger is one previous run of every bench control, so the history
+// features (overdue, trend, diff) do their full work.
+func benchLedger(cat *catalog.Catalog) []history.Record {
+	at := time.Date(2026, 2, 28, 6, 0, 0, 0, time.UTC)
+	out := make([]history.Record, 0, len(cat.Controls))
+	for i, c := range cat.Controls {
+		o := evidence.Pass
+		if i%7 == 0 {
+			o = evidence.Fail
+		}
+		out = append(out, history.Record{V: history.Version, Run: "prev", Time: at, Tags: []string{"daily"}, Control: c.ID, Tag: "daily", Outcome: o})
+	}
+	return out
+}
+
+// BenchmarkReport10k: our reader, outcome rules (with the history ledger:
+// overdue, trend, diff) and JUnit writer on 10,000 controls; the same work as
+// BenchmarkGoJUnitReport10k plus ours.
 func BenchmarkReport10k(b *testing.B) {
 	in, cat := benchInput(b)
+	ledger := benchLedger(cat)
+	now := func() time.Time { return time.Date(2026, 3, 1, 7, 0, 0, 0, time.UTC) }
 	b.SetBytes(int64(len(in)))
 	b.ResetTimer()
 	for b.Loop() {
@@ -61,11 +83,31 @@ func BenchmarkReport10k(b *testing.B) {
 		if err := rd.Read("bench.json", bytes.NewReader(in)); err != nil {
 			b.Fatal(err)
 		}
-		res := results.Build(cat, rd.Run(), results.Options{Tags: []string{"daily"}})
-		if len(res.Controls) != benchN {
+		res := results.Build(cat, rd.Run(), results.Options{Tags: []string{"daily"}, History: ledger, Now: now})
+		if len(res.Controls) != benchN || res.Diff == nil {
 			b.Fatalf("%d controls", len(res.Controls))
 		}
 		if err := junit.Write(io.Discard, res); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReportAll10k: everything `compliance report` renders (results.json,
+// junit.xml, report.html, csv, OSCAL) on 10,000 controls, for information.
+func BenchmarkReportAll10k(b *testing.B) {
+	in, cat := benchInput(b)
+	ledger := benchLedger(cat)
+	now := func() time.Time { return time.Date(2026, 3, 1, 7, 0, 0, 0, time.UTC) }
+	b.SetBytes(int64(len(in)))
+	b.ResetTimer()
+	for b.Loop() {
+		rd := &gotest.Reader{ModulePath: ModulePath}
+		if err := rd.Read("bench.json", bytes.NewReader(in)); err != nil {
+			b.Fatal(err)
+		}
+		res := results.Build(cat, rd.Run(), results.Options{Tags: []string{"daily"}, History: ledger, Now: now})
+		if _, err := Render(res, "csv", "oscal"); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -16,7 +16,6 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 }
 
 func TestReportExitCodes(t *testing.T) {
-	td := "../../reports/testdata/"
 	cases := []struct {
 		name  string
 		tags  string
@@ -51,7 +50,6 @@ func TestReportExitCodes(t *testing.T) {
 }
 
 func TestReportBadInputWritesNothing(t *testing.T) {
-	td := "../../reports/testdata/"
 	cases := map[string][]string{
 		"missing file":  {"--catalog", td + "catalog.yaml", td + "nope.json"},
 		"bad catalog":   {"--catalog", td + "passing.json", td + "passing.json"},

@@ -96,6 +96,18 @@ type Finding struct {
 	// Checks counts the assertions made on this resource.
 	Checks int     `json:"checks"`
 	Waiver *Waiver `json:"waiver,omitempty"`
+	// Series is the metric behind a threshold check, oldest point first,
+	// for the report to draw (optional). Metric names it, Threshold is the
+	// limit it was judged against; Expected ("<= 300") gives the direction.
+	Series    []Point  `json:"series,omitempty"`
+	Metric    string   `json:"metric,omitempty"`
+	Threshold *float64 `json:"threshold,omitempty"`
+}
+
+// Point is one value of a metric series.
+type Point struct {
+	T time.Time `json:"t"`
+	V float64   `json:"v"`
 }
 
 // Waiver is an accepted, time-limited exception to a control.

@@ -90,8 +90,13 @@ type Run struct {
 	Packages []*Package
 	Problems []Problem
 	Inputs   []string
-	First    time.Time // earliest event time
-	Last     time.Time // latest event time
+	// Events counts the events read from each input (parallel to Inputs).
+	Events []int
+	// Truncated names the inputs that ended early: a cut-off last line or a
+	// package without its final event.
+	Truncated []string
+	First     time.Time // earliest event time
+	Last      time.Time // latest event time
 }
 
 // Reader accumulates one or more streams into a Run.
@@ -111,6 +116,9 @@ func (rd *Reader) Read(name string, r io.Reader) error {
 		rd.builds = map[string]*strings.Builder{}
 	}
 	rd.run.Inputs = append(rd.run.Inputs, name)
+	rd.run.Events = append(rd.run.Events, 0)
+	events := &rd.run.Events[len(rd.run.Events)-1]
+	truncated := false
 	pkgs := map[string]*Package{}
 	var order []*Package
 	br := bufio.NewReaderSize(r, 64<<10)
@@ -168,6 +176,7 @@ func (rd *Reader) Read(name string, r io.Reader) error {
 			}
 			if !complete {
 				msg = "truncated last line (" + msg + ")"
+				truncated = true
 			}
 			if line[0] != '{' {
 				// Plain text such as "go: downloading ..." or a panic from go itself.
@@ -175,6 +184,7 @@ func (rd *Reader) Read(name string, r io.Reader) error {
 			}
 			rd.run.Problems = append(rd.run.Problems, Problem{File: name, Line: lineNo, Message: msg})
 		} else {
+			*events++
 			rd.event(name, pkgs, &order, &e)
 		}
 		if !complete {
@@ -183,6 +193,7 @@ func (rd *Reader) Read(name string, r io.Reader) error {
 	}
 	for _, p := range order {
 		if p.Action == "" {
+			truncated = true
 			rd.run.Problems = append(rd.run.Problems, Problem{File: name,
 				Message: fmt.Sprintf("package %s has no final pass/fail event (stream truncated or go test killed)", p.Path)})
 		}
@@ -193,6 +204,9 @@ func (rd *Reader) Read(name string, r io.Reader) error {
 		}
 	}
 	rd.run.Packages = append(rd.run.Packages, order...)
+	if truncated {
+		rd.run.Truncated = append(rd.run.Truncated, name)
+	}
 	return nil
 }
 
@@ -288,6 +302,7 @@ func (rd *Reader) strip(importPath string) string {
 func (rd *Reader) Run() *Run {
 	r := rd.run
 	r.Packages = append([]*Package(nil), rd.run.Packages...)
+	r.Events = append([]int(nil), rd.run.Events...)
 	sort.SliceStable(r.Packages, func(i, j int) bool { return r.Packages[i].Path < r.Packages[j].Path })
 	return &r
 }

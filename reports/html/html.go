@@ -1,10 +1,15 @@
 // Package html renders results (reports/results) as one self-contained HTML
-// file for auditors: run header, summary tiles, requirement traceability,
-// a filterable control table and per-control evidence. No external resources
-// (inline CSS and JS, prints without the filter controls).
+// file for auditors: run header, what needs attention (overdue, not run,
+// could not evaluate), summary tiles and the outcome trend, the changes since
+// the previous run, requirement traceability, a filterable control table,
+// per-control evidence (findings with their metric series drawn against the
+// threshold, AWS calls, waivers) and the waiver register. No external
+// resources: inline CSS, JS and SVG, a Content-Security-Policy that forbids
+// loading anything, and a print layout without the filters.
 //
 // It derives everything from results.Results; all text goes through
-// html/template, because evidence text is untrusted.
+// html/template (or html.EscapeString in the SVG code), because evidence text
+// is untrusted.
 package html
 
 import (
@@ -15,24 +20,52 @@ import (
 
 	"github.com/connect-compliance/connect-compliance/helpers/catalog"
 	"github.com/connect-compliance/connect-compliance/helpers/evidence"
+	"github.com/connect-compliance/connect-compliance/reports/history"
 	"github.com/connect-compliance/connect-compliance/reports/results"
 )
 
 //go:embed report.html.tmpl
 var source string
 
+func withOutcome(r *results.Results, os ...evidence.Outcome) []results.Control {
+	var out []results.Control
+	for _, c := range r.Controls {
+		for _, o := range os {
+			if c.Outcome == o {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
 var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"outcomes":   func() []evidence.Outcome { return evidence.Outcomes },
 	"severities": func() []string { return catalog.Severities },
 	"lower":      strings.ToLower,
-	"attention": func(r *results.Results) []results.Control {
+	"notRun":     func(r *results.Results) []results.Control { return withOutcome(r, evidence.NotRun) },
+	"errored":    func(r *results.Results) []results.Control { return withOutcome(r, evidence.Error) },
+	"overdue": func(r *results.Results) []results.Control {
 		var out []results.Control
 		for _, c := range r.Controls {
-			if c.Outcome == evidence.Error || c.Outcome == evidence.NotRun {
+			if c.Overdue {
 				out = append(out, c)
 			}
 		}
 		return out
+	},
+	// bySeverity counts a severity's controls and those not compliant.
+	"bySeverity": func(r *results.Results, sev string) [2]int {
+		var n [2]int
+		for _, c := range r.Controls {
+			if c.Severity == sev {
+				n[0]++
+				if !history.Compliant(c.Outcome) {
+					n[1]++
+				}
+			}
+		}
+		return n
 	},
 	"tags": func(r *results.Results) []string {
 		var out []string
@@ -49,7 +82,79 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		return map[int]string{0: "Compliant", 1: "Non-compliant", 2: "Incomplete: errors, controls not run or bad input"}[r.ExitCode()]
 	},
 	"exitcode": func(r *results.Results) int { return r.ExitCode() },
+	"trend":    trendSVG,
+	"when":     fmtTime,
+	"short":    short,
 }).Parse(source))
 
+// page is what the template renders: the results and, per control, what
+// would otherwise take a template function call per row (reflection-heavy
+// at 10,000 controls).
+type page struct {
+	*results.Results
+	Rows                   []row
+	RowsHTML, EvidenceHTML template.HTML // see rows.go
+}
+
+type row struct {
+	results.Control
+	Last, Due  string        // last compliant ("never"), due by
+	Brief      string        // the summary, shortened
+	Search     string        // text the search box matches beyond the row
+	Strip      template.HTML // the control's outcome history
+	Open       bool          // evidence expanded: not compliant
+	ShowOutput bool          // test output not already in the error
+	Finds      []finding
+}
+
+type finding struct {
+	evidence.Finding
+	Chart template.HTML // the metric series against the threshold
+}
+
+func newPage(r *results.Results) *page {
+	p := &page{Results: r, Rows: make([]row, len(r.Controls))}
+	for i, c := range r.Controls {
+		rw := row{Control: c, Last: fmtTime(c.LastCompliant), Due: fmtTime(c.DueBy), Brief: short(c.Summary, 240),
+			Search: searchText(c), Strip: stripSVG(c.Trend), Open: !history.Compliant(c.Outcome),
+			ShowOutput: c.Output != "" && !strings.Contains(c.Error, c.Output)}
+		if rw.Last == "" {
+			rw.Last = "never"
+		}
+		for _, f := range c.Findings {
+			rw.Finds = append(rw.Finds, finding{Finding: f, Chart: seriesSVG(f)})
+		}
+		p.Rows[i] = rw
+	}
+	p.RowsHTML, p.EvidenceHTML = rowsHTML(p.Rows), evidenceHTML(p.Rows)
+	return p
+}
+
+func short(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if l, _, ok := strings.Cut(s, "\n"); ok {
+		s = l + " …"
+	}
+	if len(s) > n {
+		s = strings.ToValidUTF8(s[:n], "") + "…"
+	}
+	return s
+}
+
+// searchText is what the filter's search box matches for a control beyond
+// what its row shows: resources, accounts, regions, messages, the error.
+func searchText(c results.Control) string {
+	var b strings.Builder
+	for _, f := range c.Findings {
+		b.WriteString(f.Resource + " " + f.Account + " " + f.Region + " " + f.Message + " ")
+	}
+	b.WriteString(c.Error + " " + c.Reason + " " + c.Test.Name)
+	s := strings.ToLower(b.String())
+	if len(s) > 4096 {
+		s = strings.ToValidUTF8(s[:4096], "")
+	}
+	return s
+}
+
 // Write writes the report.
-func Write(w io.Writer, r *results.Results) error { return tmpl.Execute(w, r) }
+func Write(w io.Writer, r *results.Results) error { return tmpl.Execute(w, newPage(r)) }

@@ -73,11 +73,12 @@ func Build(r *results.Results) Testsuites {
 		s.Time = seconds(secs)
 		total += secs
 		props := []gjunit.Property{{Name: "tag", Value: tag}}
-		if r.Run.Target != "" {
-			props = append(props, gjunit.Property{Name: "target", Value: clean(r.Run.Target)})
-		}
-		if r.Run.Scenario != "" {
-			props = append(props, gjunit.Property{Name: "scenario", Value: clean(r.Run.Scenario)})
+		for _, kv := range [][2]string{{"run", r.Run.ID}, {"target", r.Run.Target}, {"scenario", r.Run.Scenario},
+			{"accounts", strings.Join(r.Run.Accounts, ",")}, {"regions", strings.Join(r.Run.Regions, ",")},
+			{"git_revision", r.Run.GitRevision}, {"operator", r.Run.Operator}, {"tool", strings.TrimSpace(r.Run.Tool + " " + r.Run.Version)}} {
+			if kv[1] != "" {
+				props = append(props, gjunit.Property{Name: kv[0], Value: clean(kv[1])})
+			}
 		}
 		s.Properties = &props
 		ts.Suites = append(ts.Suites, s)
@@ -119,6 +120,17 @@ func testcase(c results.Control) Testcase {
 		{Name: "severity", Value: c.Severity},
 		{Name: "outcome", Value: string(c.Outcome)},
 		{Name: "test", Value: clean(c.Test.Package + "." + c.Test.Name)},
+		{Name: "cadence", Value: c.Cadence},
+		{Name: "overdue", Value: strconv.FormatBool(c.Overdue)},
+	}
+	if c.LastCompliant != nil {
+		props = append(props, gjunit.Property{Name: "last_compliant", Value: c.LastCompliant.Format("2006-01-02T15:04:05Z07:00")})
+	}
+	if c.Overdue {
+		props = append(props, gjunit.Property{Name: "overdue_reason", Value: clean(c.OverdueReason)})
+	}
+	for _, e := range c.Evidence {
+		props = append(props, gjunit.Property{Name: "evidence", Value: clean(e)})
 	}
 	switch c.Outcome {
 	case evidence.Fail:

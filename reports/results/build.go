@@ -12,7 +12,9 @@ import (
 
 	"github.com/connect-compliance/connect-compliance/helpers/catalog"
 	"github.com/connect-compliance/connect-compliance/helpers/evidence"
+	"github.com/connect-compliance/connect-compliance/helpers/waiver"
 	"github.com/connect-compliance/connect-compliance/reports/gotest"
+	"github.com/connect-compliance/connect-compliance/reports/history"
 )
 
 // Options says how to build Results.
@@ -28,8 +30,27 @@ type Options struct {
 	// recorded in the events are re-rooted under it (the part after
 	// "/_artifacts/"), so a report can be built where the evidence was copied.
 	ArtifactsDir string
-	// Now is the clock for Run.Generated (tests use a fixed one).
+	// Now is the clock for Run.Generated, which overdue controls and waiver
+	// expiry are judged at (tests use a fixed one).
 	Now func() time.Time
+
+	// InputDigest is a hex SHA-256 of the inputs, for Run.ID.
+	InputDigest string
+	// GitRevision, GitDirty and Operator go into the run header as given.
+	GitRevision string
+	GitDirty    bool
+	Operator    string
+	// History is the ledger before this run (HistoryPath names it): it gives
+	// overdue, the trend and the diff against the previous run.
+	History     []history.Record
+	HistoryPath string
+	// Previous, when set, is the results the diff compares against instead
+	// of the ledger's previous run (PreviousPath names it).
+	Previous     *Results
+	PreviousPath string
+	// Waivers is the waiver file shown in the report (WaiversPath names it).
+	Waivers     *waiver.Set
+	WaiversPath string
 }
 
 // maxDetail bounds the output copied into a control's error and output.
@@ -47,14 +68,17 @@ func Build(cat *catalog.Catalog, run *gotest.Run, opt Options) *Results {
 	}
 	r := &Results{
 		SchemaVersion: SchemaVersion,
-		Run: Run{Tool: opt.Tool, Version: opt.Version, Target: opt.Target, Scenario: opt.Scenario,
-			Tags: tags, Catalog: opt.CatalogPath, Inputs: run.Inputs, Generated: now().UTC()},
+		Run: Run{Tool: opt.Tool, Version: opt.Version, GitRevision: opt.GitRevision, GitDirty: opt.GitDirty,
+			Operator: opt.Operator, Target: opt.Target, Scenario: opt.Scenario,
+			Tags: tags, Catalog: opt.CatalogPath, Inputs: run.Inputs, Waivers: opt.WaiversPath, History: opt.HistoryPath,
+			Generated: now().UTC()},
 		Problems: append([]Problem{}, run.Problems...),
 	}
 	if !run.First.IsZero() {
 		f, l := run.First.UTC(), run.Last.UTC()
 		r.Run.Started, r.Run.Finished = &f, &l
 	}
+	r.Run.ID = runID(r.Run, opt.InputDigest)
 
 	// Attribute tests to controls (indexed: the catalog's lookups are linear).
 	byID := map[string]catalog.Control{}
@@ -107,12 +131,14 @@ func Build(cat *catalog.Catalog, run *gotest.Run, opt Options) *Results {
 		if ts := tests[c.ID]; len(ts) > 0 {
 			var parts []partial
 			for _, t := range ts {
-				parts = append(parts, evaluate(c, t, pkgOf[t], opt.ArtifactsDir))
+				p := evaluate(c, t, pkgOf[t], opt.ArtifactsDir)
+				parts = append(parts, p)
+				rc.Evidence = appendUnique(rc.Evidence, p.evFile)
 				rc.Input = appendUnique(rc.Input, t.Source)
 			}
 			merge(&rc, parts)
 		} else {
-			p := absent(pkgs[c.Test.Package])
+			p := absent(pkgs[c.Test.Package], run.Truncated)
 			rc.Outcome, rc.Error, rc.Output = p.outcome, p.err, p.output
 			for _, pk := range pkgs[c.Test.Package] {
 				rc.Input = appendUnique(rc.Input, pk.Source)
@@ -124,9 +150,42 @@ func Build(cat *catalog.Catalog, run *gotest.Run, opt Options) *Results {
 		r.Controls = append(r.Controls, rc)
 	}
 
+	r.Run.Accounts, r.Run.Regions = places(r.Controls)
 	r.Requirements = requirements(cat, r.Controls)
+	applyHistory(r, opt)
+	r.Waivers = waivers(r, opt.Waivers)
 	r.Summary = summarize(r)
 	return r
+}
+
+// runID is the run's start (else the report's time) and a digest of the inputs.
+func runID(run Run, digest string) string {
+	t := run.Generated
+	if run.Started != nil {
+		t = *run.Started
+	}
+	id := t.UTC().Format("20060102T150405Z")
+	if len(digest) >= 12 {
+		id += "-" + digest[:12]
+	}
+	return id
+}
+
+// places returns the accounts and regions the findings and calls name.
+func places(ctls []Control) (accounts, regions []string) {
+	accounts, regions = []string{}, []string{}
+	for _, c := range ctls {
+		for _, f := range c.Findings {
+			accounts = appendUnique(accounts, f.Account)
+			regions = appendUnique(regions, f.Region)
+		}
+		for _, call := range c.Calls {
+			regions = appendUnique(regions, call.Region)
+		}
+	}
+	sort.Strings(accounts)
+	sort.Strings(regions)
+	return accounts, regions
 }
 
 // partial is what one test run says about a control.
@@ -136,14 +195,15 @@ type partial struct {
 	output               string
 	elapsed              float64
 	ev                   *evidence.Evidence
+	evFile               string // the evidence file read, from "_artifacts/" on
 }
 
 func evaluate(c catalog.Control, t *gotest.Test, pkg *gotest.Package, artifactsDir string) partial {
 	p := partial{summary: t.Attrs[evidence.AttrSummary], output: tail(t.Output.String()), elapsed: t.Elapsed}
 	attr := evidence.Outcome(t.Attrs[evidence.AttrOutcome])
-	ev, evErr := loadEvidence(t.Artifact, artifactsDir)
+	ev, evFile, evErr := loadEvidence(t.Artifact, artifactsDir)
 	if ev != nil {
-		p.ev = ev
+		p.ev, p.evFile = ev, evFile
 		if p.summary == "" {
 			p.summary = ev.Summary
 		}
@@ -157,7 +217,11 @@ func evaluate(c catalog.Control, t *gotest.Test, pkg *gotest.Package, artifactsD
 		return bad("%s set an unknown outcome %q", name, attr)
 	}
 	if t.Action == "" {
-		return bad("did not finish: %s started but has no pass/fail/skip event (test binary killed, timed out, or input truncated)\n%s", name, p.output)
+		why := "test binary killed, timed out, or input truncated"
+		if pl := panicLine(t.Output.String()); pl != "" {
+			why = pl
+		}
+		return bad("did not finish: %s started but has no pass/fail/skip event (%s)\n%s", name, why, p.output)
 	}
 	if ev != nil && attr != "" && ev.Outcome != attr {
 		return bad("inconsistent: outcome attr is %q but %s says %q", attr, evidence.FileName, ev.Outcome)
@@ -180,7 +244,10 @@ func evaluate(c catalog.Control, t *gotest.Test, pkg *gotest.Package, artifactsD
 				p.err = "the control reported error without saying why"
 			}
 		case "":
-			return bad("%s failed before the control reported an outcome (panic, t.Fatal or harness error):\n%s", name, p.output)
+			if pl := panicLine(t.Output.String()); pl != "" {
+				return bad("%s failed before the control reported an outcome: %s\n%s", name, pl, p.output)
+			}
+			return bad("%s failed before the control reported an outcome (t.Fatal or harness error): %s\n%s", name, firstLogLine(t.Output.String()), p.output)
 		default:
 			return bad("inconsistent: %s failed but its outcome is %q", name, attr)
 		}
@@ -220,9 +287,13 @@ func evaluate(c catalog.Control, t *gotest.Test, pkg *gotest.Package, artifactsD
 }
 
 // absent decides the outcome of a control whose test has no events.
-func absent(pkgs []*gotest.Package) partial {
+func absent(pkgs []*gotest.Package, truncated []string) partial {
 	if len(pkgs) == 0 {
-		return partial{outcome: evidence.NotRun, err: "not run: absent from the test output"}
+		msg := "not run: absent from the test output"
+		if len(truncated) > 0 {
+			msg += " (" + strings.Join(truncated, ", ") + " ended early: it may have been in the missing part)"
+		}
+		return partial{outcome: evidence.NotRun, err: msg}
 	}
 	var parts []partial
 	for _, p := range pkgs {
@@ -233,7 +304,7 @@ func absent(pkgs []*gotest.Package) partial {
 				out = p.Output.String()
 			}
 			parts = append(parts, partial{outcome: evidence.Error,
-				err: fmt.Sprintf("build failed: %s\n%s", p.FailedBuild, tail(out)), output: tail(out)})
+				err: fmt.Sprintf("build failed: %s\n%s", buildError(out, p.FailedBuild), tail(out)), output: tail(out)})
 		case p.Action == "fail":
 			var failed []string
 			for _, t := range p.Tests {
@@ -246,7 +317,10 @@ func absent(pkgs []*gotest.Package) partial {
 				msg += " (after " + strings.Join(failed, ", ") + ")"
 			}
 			out := p.Output.String()
-			parts = append(parts, partial{outcome: evidence.Error, err: msg + ":\n" + tail(out), output: tail(out)})
+			if l := firstLogLine(out); l != "" {
+				msg += ": " + l
+			}
+			parts = append(parts, partial{outcome: evidence.Error, err: msg + "\n" + tail(out), output: tail(out)})
 		case p.Action == "":
 			parts = append(parts, partial{outcome: evidence.Error,
 				err: "did not finish: the output of " + p.Path + " ended before this control ran", output: tail(p.Output.String())})
@@ -299,25 +373,69 @@ func appendUnique(list []string, s string) []string {
 	return append(list, s)
 }
 
-func loadEvidence(path, artifactsDir string) (*evidence.Evidence, error) {
+// loadEvidence reads the evidence.json of an artifact directory; it returns
+// the document and its name from "_artifacts/" on (the whole path if the
+// directory is not under an _artifacts directory).
+func loadEvidence(path, artifactsDir string) (*evidence.Evidence, string, error) {
 	if path == "" {
-		return nil, fmt.Errorf("no artifacts event for the test (run go test with -artifacts -outputdir DIR)")
+		return nil, "", fmt.Errorf("no artifacts event for the test (run go test with -artifacts -outputdir DIR)")
 	}
-	if artifactsDir != "" {
-		if _, rest, ok := strings.Cut(filepath.ToSlash(path), "/_artifacts/"); ok {
+	name := filepath.ToSlash(filepath.Join(path, evidence.FileName))
+	if _, rest, ok := strings.Cut(filepath.ToSlash(path), "/_artifacts/"); ok {
+		name = "_artifacts/" + rest + "/" + evidence.FileName
+		if artifactsDir != "" {
 			path = filepath.Join(artifactsDir, "_artifacts", filepath.FromSlash(rest))
 		}
 	}
 	file := filepath.Join(path, evidence.FileName)
 	b, err := os.ReadFile(file)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	var ev evidence.Evidence
 	if err := json.Unmarshal(b, &ev); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return nil, "", fmt.Errorf("%s: %w", file, err)
 	}
-	return &ev, nil
+	return &ev, name, nil
+}
+
+// buildError is the first compiler message of build output ("file.go:6:14:
+// cannot use ..."), else the id of the package that failed to build.
+func buildError(out, pkg string) string {
+	for _, l := range strings.Split(out, "\n") {
+		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "#") {
+			return t
+		}
+	}
+	return pkg
+}
+
+// panicLine returns the "panic: ..." line of test output, if any.
+func panicLine(out string) string {
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "panic: ") {
+			return strings.TrimSpace(l)
+		}
+	}
+	return ""
+}
+
+// firstLogLine is the first line of output that is not test2json framing
+// (=== RUN, --- FAIL, FAIL/ok package lines): what the test or TestMain said.
+func firstLogLine(out string) string {
+	for _, l := range strings.Split(out, "\n") {
+		t := strings.TrimSpace(l)
+		switch {
+		case t == "", strings.HasPrefix(t, "=== "), strings.HasPrefix(t, "--- "), t == "FAIL", t == "PASS",
+			strings.HasPrefix(t, "FAIL\t"), strings.HasPrefix(t, "ok  \t"), strings.HasPrefix(t, "exit status "):
+			continue
+		}
+		if f, rest, ok := strings.Cut(t, ": "); ok && strings.Contains(f, ".go:") {
+			t = rest
+		}
+		return t
+	}
+	return ""
 }
 
 // skipMessage returns the t.Skip message: the log lines of the test output
@@ -381,6 +499,9 @@ func summarize(r *Results) Summary {
 	for _, c := range r.Controls {
 		outs = append(outs, c.Outcome)
 		s.ByOutcome[c.Outcome]++
+		if c.Overdue {
+			s.Overdue++
+		}
 		if s.BySeverity[c.Severity] == nil {
 			s.BySeverity[c.Severity] = map[evidence.Outcome]int{}
 		}

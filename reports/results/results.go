@@ -29,27 +29,50 @@ type Results struct {
 	Summary       Summary       `json:"summary"`
 	Requirements  []Requirement `json:"requirements"`
 	Controls      []Control     `json:"controls"`
-	Problems      []Problem     `json:"problems"`
+	// Diff compares this run with the previous one (from the history ledger
+	// or --previous); nil when there is none.
+	Diff *Diff `json:"diff,omitempty"`
+	// Trend is the outcome counts of the last runs of the same tags and
+	// target from the history, oldest first, this run last.
+	Trend []RunTrend `json:"trend,omitempty"`
+	// Waivers is the waiver file given to the report, each with its status.
+	Waivers  []WaiverStatus `json:"waivers,omitempty"`
+	Problems []Problem      `json:"problems"`
 }
 
 // Run describes the run the results come from.
 type Run struct {
-	Tool     string   `json:"tool"`
-	Version  string   `json:"version"`
-	Target   string   `json:"target,omitempty"`
-	Scenario string   `json:"scenario,omitempty"`
-	Tags     []string `json:"tags"`
-	Catalog  string   `json:"catalog"`
-	Inputs   []string `json:"inputs"`
+	// ID identifies the run in the history ledger: its start time and a
+	// digest of the inputs, so reporting the same inputs again is the same run.
+	ID      string `json:"id"`
+	Tool    string `json:"tool"`
+	Version string `json:"version"`
+	// GitRevision is the commit of the suites (git rev-parse HEAD), GitDirty
+	// whether the work tree had uncommitted changes.
+	GitRevision string   `json:"git_revision,omitempty"`
+	GitDirty    bool     `json:"git_dirty,omitempty"`
+	Operator    string   `json:"operator,omitempty"`
+	Target      string   `json:"target,omitempty"`
+	Scenario    string   `json:"scenario,omitempty"`
+	Accounts    []string `json:"accounts"` // from the findings
+	Regions     []string `json:"regions"`  // from the findings and the AWS calls
+	Tags        []string `json:"tags"`
+	Catalog     string   `json:"catalog"`
+	Inputs      []string `json:"inputs"`
+	Waivers     string   `json:"waivers,omitempty"` // the waiver file shown
+	History     string   `json:"history,omitempty"` // the ledger read and appended
 	// Started and Finished are the earliest and latest event timestamps.
-	Started   *time.Time `json:"started,omitempty"`
-	Finished  *time.Time `json:"finished,omitempty"`
-	Generated time.Time  `json:"generated"`
+	Started  *time.Time `json:"started,omitempty"`
+	Finished *time.Time `json:"finished,omitempty"`
+	// Generated is when the report was made; overdue controls and waiver
+	// expiry are judged at this time.
+	Generated time.Time `json:"generated"`
 }
 
 // Summary counts controls.
 type Summary struct {
 	Total      int                                 `json:"total"`
+	Overdue    int                                 `json:"overdue"`
 	Outcome    evidence.Outcome                    `json:"outcome"` // worst control outcome
 	ExitCode   int                                 `json:"exit_code"`
 	ByOutcome  map[evidence.Outcome]int            `json:"by_outcome"`
@@ -94,10 +117,81 @@ type Control struct {
 	Calls          []evidence.Call    `json:"calls"`
 	ExpiredWaivers []evidence.Waiver  `json:"expired_waivers,omitempty"`
 	ElapsedSeconds float64            `json:"elapsed_seconds"`
+	// Evidence lists the evidence files read, relative to the go test
+	// -outputdir ("_artifacts/.../evidence.json").
+	Evidence []string `json:"evidence,omitempty"`
+	// Cadence is the longest gap allowed between compliant runs ("26h",
+	// "32 days"; "none" for change controls).
+	Cadence string `json:"cadence"`
+	// LastCompliant is the latest run, from the history ledger and this run,
+	// in which the control was pass, waived or not_applicable; DueBy is when
+	// it must be compliant again. Overdue is true when DueBy has passed at
+	// Run.Generated; OverdueReason says why.
+	LastCompliant *time.Time `json:"last_compliant,omitempty"`
+	DueBy         *time.Time `json:"due_by,omitempty"`
+	Overdue       bool       `json:"overdue"`
+	OverdueReason string     `json:"overdue_reason,omitempty"`
+	// Trend is the control's outcome in its last runs, oldest first, this run last.
+	Trend []TrendEntry `json:"trend,omitempty"`
 	// Output is the test output, kept for fail and error outcomes only.
 	Output string `json:"output,omitempty"`
 	// Input names the input file(s) the control's test came from.
 	Input []string `json:"input,omitempty"`
+}
+
+// TrendEntry is a control's outcome in one run.
+type TrendEntry struct {
+	Run     string           `json:"run"`
+	Time    time.Time        `json:"time"`
+	Outcome evidence.Outcome `json:"outcome"`
+}
+
+// RunTrend is the outcome counts of one run.
+type RunTrend struct {
+	Run       string                   `json:"run"`
+	Time      time.Time                `json:"time"`
+	ByOutcome map[evidence.Outcome]int `json:"by_outcome"`
+}
+
+// Diff compares this run with a previous one. Failing means fail, error or
+// not_run (no evidence of compliance); the others (pass, waived,
+// not_applicable) are compliant.
+type Diff struct {
+	// Against is "history" (the ledger's previous run of the same tags and
+	// target) or the path of the results.json given with --previous.
+	Against      string     `json:"against"`
+	Run          string     `json:"run"`
+	Time         *time.Time `json:"time,omitempty"`
+	NewlyFailing []Change   `json:"newly_failing"`
+	Fixed        []Change   `json:"fixed"`
+	StillFailing []Change   `json:"still_failing"`
+}
+
+// Change is one control in a Diff. Previous is empty for a control the
+// previous run did not have.
+type Change struct {
+	Control  string           `json:"control"`
+	Title    string           `json:"title"`
+	Previous evidence.Outcome `json:"previous,omitempty"`
+	Current  evidence.Outcome `json:"current"`
+}
+
+// Waiver statuses.
+const (
+	WaiverActive   = "active"
+	WaiverExpiring = "expiring" // in force, but expires within ExpiringWithin
+	WaiverExpired  = "expired"
+)
+
+// ExpiringWithin is how close to its expiry a waiver is flagged as expiring.
+const ExpiringWithin = 14 * 24 * time.Hour
+
+// WaiverStatus is one waiver of the waiver file and what it did in this run.
+type WaiverStatus struct {
+	evidence.Waiver
+	Status string `json:"status"`
+	// Applied lists the resources whose failing findings it covered.
+	Applied []string `json:"applied,omitempty"`
 }
 
 // Problem is something wrong with the input; any problem makes the exit code 2.

@@ -4,13 +4,16 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/connect-compliance/connect-compliance/helpers/catalog"
 	"github.com/connect-compliance/connect-compliance/helpers/evidence"
+	"github.com/connect-compliance/connect-compliance/helpers/waiver"
 	"github.com/connect-compliance/connect-compliance/reports/gotest"
+	"github.com/connect-compliance/connect-compliance/reports/history"
 )
 
 const mod = "github.com/connect-compliance/connect-compliance"
@@ -194,5 +197,108 @@ func TestRequirementsTraceability(t *testing.T) {
 	}
 	if r2.Covered || r2.Selected || r2.Outcome != "" {
 		t.Errorf("7.1.2 should be not covered: %+v", r2)
+	}
+}
+
+// history returns ledger records of one daily run.
+func ledgerRun(id string, at time.Time, outs map[string]evidence.Outcome) []history.Record {
+	var out []history.Record
+	for c, o := range outs {
+		out = append(out, history.Record{V: 1, Run: id, Time: at, Tags: []string{"daily"}, Control: c, Tag: "daily", Outcome: o})
+	}
+	return out
+}
+
+func TestHistoryOverdueDiffTrend(t *testing.T) {
+	dir := t.TempDir()
+	writeEvidence(t, dir, evidence.Evidence{Outcome: evidence.Fail, Findings: []evidence.Finding{
+		{Resource: "q", Account: "111122223333", Region: "eu-west-2", Outcome: evidence.Fail}},
+		Calls: []evidence.Call{{Service: "connect", Operation: "ListQueues", Region: "us-east-1", Count: 1}}})
+	run, err := gotest.ReadAll(mod, "in.json", strings.NewReader(stream(t, dir, append(attrs("fail"), ev{"fail", "TestX", "", "", ""}, ev{"fail", "", "", "", ""}))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := time.Date(2026, 3, 1, 6, 0, 0, 0, time.UTC) // the stream's event time
+	now := started.Add(time.Hour)
+	var ledger []history.Record
+	ledger = append(ledger, ledgerRun("r1", started.Add(-72*time.Hour), map[string]evidence.Outcome{"DAILY-X-01": evidence.Pass, "DAILY-Y-01": evidence.Fail})...)
+	ledger = append(ledger, ledgerRun("r2", started.Add(-24*time.Hour), map[string]evidence.Outcome{"DAILY-X-01": evidence.Fail, "DAILY-Y-01": evidence.Pass})...)
+	res := Build(testCatalog(t), run, Options{Tags: []string{"daily"}, Target: "", Now: func() time.Time { return now },
+		History: ledger, InputDigest: strings.Repeat("ab", 32)})
+
+	if res.Run.ID != "20260301T060000Z-abababababab" {
+		t.Errorf("run id %s", res.Run.ID)
+	}
+	if !slices.Equal(res.Run.Accounts, []string{"111122223333"}) || !slices.Equal(res.Run.Regions, []string{"eu-west-2", "us-east-1"}) {
+		t.Errorf("accounts %v regions %v", res.Run.Accounts, res.Run.Regions)
+	}
+	x, y := res.Controls[0], res.Controls[1]
+	if !x.Overdue || x.LastCompliant == nil || !x.LastCompliant.Equal(started.Add(-72*time.Hour)) || x.Cadence != "26h" {
+		t.Errorf("DAILY-X-01 (last pass 3 days ago, failing now) = overdue %v last %v cadence %s", x.Overdue, x.LastCompliant, x.Cadence)
+	}
+	if y.Overdue || y.Outcome != evidence.NotRun { // passed 25 h before the report: still within 26 h
+		t.Errorf("DAILY-Y-01 = %s overdue %v (%s)", y.Outcome, y.Overdue, y.OverdueReason)
+	}
+	if res.Summary.Overdue != 1 {
+		t.Errorf("summary overdue %d", res.Summary.Overdue)
+	}
+	d := res.Diff
+	if d == nil || d.Run != "r2" || d.Against != "history" || len(d.StillFailing) != 1 || d.StillFailing[0].Control != "DAILY-X-01" ||
+		len(d.NewlyFailing) != 1 || d.NewlyFailing[0].Control != "DAILY-Y-01" || len(d.Fixed) != 0 {
+		t.Errorf("diff %+v", d)
+	}
+	if len(res.Trend) != 3 || res.Trend[2].Run != res.Run.ID || res.Trend[2].ByOutcome[evidence.Fail] != 1 {
+		t.Errorf("trend %+v", res.Trend)
+	}
+	if got := x.Trend; len(got) != 3 || got[0].Outcome != evidence.Pass || got[2].Outcome != evidence.Fail {
+		t.Errorf("control trend %+v", got)
+	}
+
+	// Reporting the same inputs again (the run is in the ledger by now) changes nothing.
+	again := Build(testCatalog(t), run, Options{Tags: []string{"daily"}, Now: func() time.Time { return now },
+		History: append(ledger, res.Records()...), InputDigest: strings.Repeat("ab", 32)})
+	if again.Diff.Run != "r2" || len(again.Trend) != 3 || again.Controls[0].Overdue != x.Overdue {
+		t.Errorf("re-report: diff against %s, trend %d", again.Diff.Run, len(again.Trend))
+	}
+
+	// --previous wins over the ledger.
+	prev := &Results{Run: Run{ID: "p"}, Controls: []Control{{ID: "DAILY-X-01", Outcome: evidence.Pass}}}
+	withPrev := Build(testCatalog(t), run, Options{Tags: []string{"daily"}, Now: func() time.Time { return now }, History: ledger,
+		Previous: prev, PreviousPath: "old/results.json"})
+	if d := withPrev.Diff; d.Against != "old/results.json" || d.Run != "p" || len(d.NewlyFailing) != 2 {
+		t.Errorf("diff against --previous: %+v", d)
+	}
+}
+
+func TestWaiverStatus(t *testing.T) {
+	dir := t.TempDir()
+	w := evidence.Waiver{Control: "DAILY-X-01", Resource: "queue/*", Justification: "j", Approver: "ciso", Ticket: "CHG-1",
+		Expires: time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC)}
+	writeEvidence(t, dir, evidence.Evidence{Outcome: evidence.Waived, Findings: []evidence.Finding{
+		{Resource: "queue/a", Outcome: evidence.Waived, Waiver: &w}, {Resource: "queue/b", Outcome: evidence.Pass}}})
+	run, _ := gotest.ReadAll(mod, "in.json", strings.NewReader(stream(t, dir, append(attrs("waived"), ev{"pass", "TestX", "", "", ""}, ev{"pass", "", "", "", ""}))))
+	now := time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC)
+	soon := w
+	soon.Ticket, soon.Expires = "CHG-2", now.Add(5*24*time.Hour)
+	old := w
+	old.Ticket, old.Expires = "CHG-0", now.Add(-48*time.Hour)
+	far := w
+	far.Ticket, far.Control, far.Resource, far.Expires = "CHG-3", "DAILY-Y-01", "", now.Add(90*24*time.Hour)
+	set := &waiver.Set{Active: []evidence.Waiver{w, soon, far}, Expired: []evidence.Waiver{old}}
+	res := Build(testCatalog(t), run, Options{Tags: []string{"daily"}, Now: func() time.Time { return now }, Waivers: set, WaiversPath: "w.yaml"})
+	got := map[string]WaiverStatus{}
+	for _, ws := range res.Waivers {
+		got[ws.Ticket] = ws
+	}
+	for ticket, want := range map[string]string{"CHG-0": WaiverExpired, "CHG-1": WaiverExpiring, "CHG-2": WaiverExpiring, "CHG-3": WaiverActive} {
+		if got[ticket].Status != want {
+			t.Errorf("%s: %s, want %s", ticket, got[ticket].Status, want)
+		}
+	}
+	if !slices.Equal(got["CHG-1"].Applied, []string{"queue/a"}) || len(got["CHG-2"].Applied) != 0 {
+		t.Errorf("applied: CHG-1 %v, CHG-2 %v", got["CHG-1"].Applied, got["CHG-2"].Applied)
+	}
+	if res.Run.Waivers != "w.yaml" {
+		t.Errorf("run header waivers %q", res.Run.Waivers)
 	}
 }

@@ -12,16 +12,37 @@ import (
 )
 
 type finding struct {
-	Resource string `json:"resource"`
-	Outcome  string `json:"outcome"`
-	Observed string `json:"observed,omitempty"`
-	Expected string `json:"expected,omitempty"`
-	Message  string `json:"message"`
-	Checks   int    `json:"checks"`
-	Waiver   any    `json:"waiver,omitempty"`
+	Resource  string   `json:"resource"`
+	Account   string   `json:"account,omitempty"`
+	Region    string   `json:"region,omitempty"`
+	Outcome   string   `json:"outcome"`
+	Series    []point  `json:"series,omitempty"`
+	Metric    string   `json:"metric,omitempty"`
+	Threshold *float64 `json:"threshold,omitempty"`
+	Observed  string   `json:"observed,omitempty"`
+	Expected  string   `json:"expected,omitempty"`
+	Message   string   `json:"message"`
+	Checks    int      `json:"checks"`
+	Waiver    any      `json:"waiver,omitempty"`
 }
 
 var fixed = time.Date(2026, 3, 1, 6, 0, 0, 0, time.UTC)
+
+type point struct {
+	T time.Time `json:"t"`
+	V float64   `json:"v"`
+}
+
+// series is one value every 5 minutes up to fixed.
+func series(vs ...float64) []point {
+	var out []point
+	for i, v := range vs {
+		out = append(out, point{T: fixed.Add(time.Duration(i-len(vs)+1) * 5 * time.Minute), V: v})
+	}
+	return out
+}
+
+func limit(v float64) *float64 { return &v }
 
 // finish does what helpers/control does at the end of a control.
 func finish(t *testing.T, id, outcome, summary string, extra map[string]any, findings ...finding) {
@@ -47,14 +68,17 @@ func finish(t *testing.T, id, outcome, summary string, extra map[string]any, fin
 func TestPass(t *testing.T) {
 	finish(t, "SAMPLE-PASS-01", "pass", "2 queues within thresholds",
 		map[string]any{"thresholds": map[string]float64{"queue.max_oldest_contact_age_seconds": 300}},
-		finding{Resource: "queue/Support", Outcome: "pass", Observed: "12", Expected: "<= 300", Message: "ok", Checks: 2},
-		finding{Resource: "queue/Sales", Outcome: "pass", Observed: "40", Expected: "<= 300", Message: "ok", Checks: 2})
+		finding{Resource: "queue/Support", Account: "111122223333", Region: "eu-west-2", Outcome: "pass", Observed: "12", Expected: "<= 300", Message: "ok", Checks: 2,
+			Series: series(5, 8, 12, 30, 22, 12), Metric: "oldest contact age (s)", Threshold: limit(300)},
+		finding{Resource: "queue/Sales", Account: "111122223333", Region: "eu-west-2", Outcome: "pass", Observed: "40", Expected: "<= 300", Message: "ok", Checks: 2})
 }
 
 func TestFail(t *testing.T) {
 	finish(t, "SAMPLE-FAIL-01", "fail", "1 of 2 queues over threshold", nil,
-		finding{Resource: "queue/Support", Outcome: "fail", Observed: "900", Expected: "<= 300", Message: "oldest contact age (s): 900 > 300 <script>alert(1)</script>", Checks: 2},
-		finding{Resource: "queue/Sales", Outcome: "pass", Observed: "40", Expected: "<= 300", Message: "ok", Checks: 2})
+		finding{Resource: "queue/Support", Account: "111122223333", Region: "eu-west-2", Outcome: "fail", Observed: "900", Expected: "<= 300",
+			Message: "oldest contact age (s): 900 > 300 <script>alert(1)</script>", Checks: 2,
+			Series: series(60, 120, 180, 240, 330, 420, 510, 600, 690, 780, 840, 900), Metric: "oldest contact age (s)", Threshold: limit(300)},
+		finding{Resource: "queue/Sales", Account: "111122223333", Region: "eu-west-2", Outcome: "pass", Observed: "40", Expected: "<= 300", Message: "ok", Checks: 2})
 	t.Error("queue/Support: oldest contact age (s): 900 > 300")
 }
 
@@ -97,7 +121,7 @@ func TestParallelA(t *testing.T) {
 			t.Log("checked queue", q)
 		})
 	}
-	finish(t, "SAMPLE-PAR-01", "pass", "parallel A ok", nil, finding{Resource: "queue/a", Outcome: "pass", Message: "ok", Checks: 1})
+	finish(t, "SAMPLE-PAR-01", "pass", "parallel A ok", nil, finding{Resource: "queue/a", Account: "444455556666", Region: "us-east-1", Outcome: "pass", Message: "ok", Checks: 1})
 }
 
 func TestParallelB(t *testing.T) {
