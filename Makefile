@@ -19,13 +19,16 @@ all: test
 # never 1, so the suite runs (`compliance run`) while this file is read, and a
 # non-compliant result switches make to question mode (-q), where make exits 1
 # without running recipes. Output goes to the terminal as usual (stderr).
+# Each run appends to the history ledger out/history/TAG.jsonl, from which the
+# report marks controls overdue and shows the difference with the last run.
 # A cadence of ALL_SUITES becomes a goal (`make monthly`) and part of
 # `make test` as soon as its suite package has tests; nothing to edit here.
 SUITES := $(foreach s,$(ALL_SUITES),$(if $(wildcard suites/$(s)/*_test.go),$(s)))
 SUITE  := $(firstword $(filter $(SUITES),$(MAKECMDGOALS)))
 ifneq ($(SUITE),)
 SUITE_EXIT := $(shell ($(GO) build -o $(BIN) ./cmd/compliance || exit 2; \
-                       ./$(BIN) run --tag $(SUITE) --out $(OUT)/$(SUITE)) 1>&2; echo $$?)
+                       ./$(BIN) run --tag $(SUITE) --out $(OUT)/$(SUITE) \
+                         --history $(OUT)/history/$(SUITE).jsonl) 1>&2; echo $$?)
 ifeq ($(SUITE_EXIT),1)
 MAKEFLAGS += -q
 endif

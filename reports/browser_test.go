@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/connect-compliance/connect-compliance/helpers/evidence"
@@ -201,6 +203,26 @@ func TestHTMLInBrowser(t *testing.T) {
 	if err != nil || nTrend == 0 {
 		t.Errorf("trend bars = %d, %v", nTrend, err)
 	}
+
+	// Print: the evidence of passing controls (closed on screen) is printed too.
+	shown := `document.querySelector("#c-PANIC-OK-01 table.meta").checkVisibility()`
+	if v, err := chromedp.Run(bctx, chromedp.Evaluate[bool](shown)); err != nil || v {
+		t.Errorf("a passing control's evidence is open on screen: %v, %v", v, err)
+	}
+	media := func(m string) chromedp.Action[chromedp.Void] {
+		return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+			return chromedp.Void{}, err
+		}
+	}
+	do("print media", media("print"))
+	if v, err := chromedp.Run(bctx, chromedp.Evaluate[bool](shown)); err != nil || !v {
+		t.Errorf("a passing control's evidence is not printed: %v, %v", v, err)
+	}
+	if n, err := chromedp.Run(bctx, chromedp.Evaluate[int](`Array.from(document.querySelectorAll(".filters")).filter(e => getComputedStyle(e).display !== "none").length`)); err != nil || n != 0 {
+		t.Errorf("filters printed: %d, %v", n, err)
+	}
+	do("screen media", media(""))
 
 	png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
 	if err != nil {

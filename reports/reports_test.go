@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/connect-compliance/connect-compliance/helpers/catalog"
 	"github.com/connect-compliance/connect-compliance/reports/history"
 	"github.com/connect-compliance/connect-compliance/reports/manifest"
 	"github.com/connect-compliance/connect-compliance/reports/results"
@@ -337,4 +338,81 @@ func TestSignedReportVerifies(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, manifest.FileName)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("stale manifest kept: %v", err)
 	}
+}
+
+// TestEveryCatalogControlNamed reports the captured inputs (parallel tests,
+// a panic, a build failure, a TestMain exit, a timeout; and separately a
+// truncated stream) against every tag: each catalog control is in
+// results.json, junit.xml and report.html with the outcome it deserves.
+func TestEveryCatalogControlNamed(t *testing.T) {
+	cat, err := catalog.Load("testdata/catalog.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		inputs []string
+		want   map[string]string // control -> outcome and a substring of its error
+	}{
+		{[]string{"testdata/sample.json", "testdata/timeout.json"}, map[string]string{
+			"SAMPLE-PASS-01": "pass", "SAMPLE-PAR-01": "pass", "PANIC-OK-01": "pass",
+			"SAMPLE-FAIL-01": "fail", "SAMPLE-PAR-02": "fail", "SAMPLE-WAIVED-01": "waived", "SAMPLE-NA-01": "not_applicable",
+			"PANIC-BOOM-01":     "error panic: assignment to entry in nil map",
+			"PANIC-AFTER-01":    "error failed before this control ran (after TestPanics)",
+			"BROKEN-BUILD-01":   "error cannot use \"not an int\"",
+			"BADCFG-CONF-01":    "error unknown target \"prod\"",
+			"SLOW-HANG-01":      "error test timed out after 2s",
+			"SAMPLE-FATAL-01":   "error cannot reach simulator",
+			"SAMPLE-MISSING-01": "not_run", "OTHER-REQ-10": "not_run", "DR-OK-01": "not_run",
+		}},
+		{[]string{"testdata/truncated.json"}, map[string]string{
+			"SAMPLE-PASS-01": "pass", "SAMPLE-FAIL-01": "fail",
+			"SAMPLE-PAR-01":   "error did not finish",
+			"PANIC-BOOM-01":   "not_run truncated.json ended early",
+			"BROKEN-BUILD-01": "not_run truncated.json ended early",
+		}},
+	} {
+		t.Run(filepath.Base(tc.inputs[0]), func(t *testing.T) {
+			cfg := testConfig(t, tc.inputs...)
+			cfg.Tags = nil // every tag
+			rep, err := Generate(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Results.ExitCode() != 2 {
+				t.Errorf("exit %d", rep.Results.ExitCode())
+			}
+			got := map[string]results.Control{}
+			for _, c := range rep.Results.Controls {
+				got[c.ID] = c
+			}
+			html, _ := os.ReadFile(filepath.Join(cfg.OutDir, HTMLFile))
+			junitXML, _ := os.ReadFile(filepath.Join(cfg.OutDir, JUnitFile))
+			for _, c := range cat.Controls {
+				if _, ok := got[c.ID]; !ok {
+					t.Errorf("%s missing from results.json", c.ID)
+				}
+				if !bytes.Contains(html, []byte(`id="c-`+c.ID+`"`)) || !bytes.Contains(junitXML, []byte(`<property name="control" value="`+c.ID+`">`)) {
+					t.Errorf("%s missing from report.html or junit.xml", c.ID)
+				}
+			}
+			for id, want := range tc.want {
+				outcome, detail, _ := strings.Cut(want, " ")
+				c := got[id]
+				if string(c.Outcome) != outcome || !strings.Contains(c.Error, detail) {
+					t.Errorf("%s = %s %q, want %s with %q", id, c.Outcome, firstLines(c.Error), outcome, detail)
+				}
+			}
+			if c := got["PANIC-BOOM-01"]; c.Outcome == "error" && !strings.Contains(c.Error, "goroutine") {
+				t.Errorf("the panic's stack trace is not in the control's error: %q", c.Error)
+			}
+			xmllint(t, filepath.Join(cfg.OutDir, JUnitFile))
+		})
+	}
+}
+
+func firstLines(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "..."
+	}
+	return s
 }

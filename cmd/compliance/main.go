@@ -2,9 +2,12 @@
 //
 //	compliance run      run one suite with go test -json, then report on it
 //	compliance report   go test -json output -> results.json, junit.xml, report.html
+//	                    (--format csv,oscal; --history; --sign)
+//	compliance verify   check a signed report directory
+//	compliance keygen   an ed25519 key pair for report --sign
 //	compliance help     usage
 //
-// Later: sim serve, verify, iam-policy (DESIGN.md section 1).
+// 'compliance help' lists them all.
 package main
 
 import (

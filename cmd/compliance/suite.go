@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"github.com/connect-compliance/connect-compliance/helpers/catalog"
 	"github.com/connect-compliance/connect-compliance/helpers/config"
@@ -81,6 +82,12 @@ func runSuite(args []string, stdout, stderr io.Writer) int {
 		out = filepath.Join("out", tag)
 	}
 	abs, err := filepath.Abs(out)
+	if err == nil && rf.cfg.HistoryPath != "" {
+		if h, herr := filepath.Abs(rf.cfg.HistoryPath); herr == nil && (h == abs || strings.HasPrefix(h, abs+string(filepath.Separator))) {
+			fmt.Fprintf(stderr, "compliance run: --history %s is inside --out %s, which is emptied first: keep the ledger outside it\n", rf.cfg.HistoryPath, out)
+			return 2
+		}
+	}
 	var previous []byte
 	if err == nil && rf.previous != "" {
 		// DIR is emptied below: the previous results are kept in it, as

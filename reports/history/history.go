@@ -245,6 +245,10 @@ func SameTags(a, b []string) bool {
 	return slices.Equal(a, b)
 }
 
+// SameTarget reports whether two runs judged the same target; an unknown
+// target ("") matches any.
+func SameTarget(a, b string) bool { return a == "" || b == "" || a == b }
+
 // Previous returns the latest run before the current one (by time; any run
 // with the same id is the current one reported again) that selected the same
 // tags against the same target, or nil.
@@ -254,7 +258,7 @@ func Previous(runs []Run, current Run) *Run {
 		if r.ID == current.ID || (!current.Time.IsZero() && !r.Time.Before(current.Time)) {
 			continue
 		}
-		if SameTags(r.Tags, current.Tags) && r.Target == current.Target {
+		if SameTags(r.Tags, current.Tags) && SameTarget(r.Target, current.Target) {
 			return &runs[i]
 		}
 	}

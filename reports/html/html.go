@@ -94,6 +94,9 @@ type page struct {
 	*results.Results
 	Rows                   []row
 	RowsHTML, EvidenceHTML template.HTML // see rows.go
+	// Outcomes are the outcomes of the report's controls, for the
+	// requirement traceability table.
+	Outcomes map[string]evidence.Outcome
 }
 
 type row struct {
@@ -113,8 +116,9 @@ type finding struct {
 }
 
 func newPage(r *results.Results) *page {
-	p := &page{Results: r, Rows: make([]row, len(r.Controls))}
+	p := &page{Results: r, Rows: make([]row, len(r.Controls)), Outcomes: make(map[string]evidence.Outcome, len(r.Controls))}
 	for i, c := range r.Controls {
+		p.Outcomes[c.ID] = c.Outcome
 		rw := row{Control: c, Last: fmtTime(c.LastCompliant), Due: fmtTime(c.DueBy), Brief: short(c.Summary, 240),
 			Search: searchText(c), Strip: stripSVG(c.Trend), Open: !history.Compliant(c.Outcome),
 			ShowOutput: c.Output != "" && !strings.Contains(c.Error, c.Output)}

@@ -17,7 +17,6 @@ package oscal
 
 import (
 	"crypto/sha1"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -266,11 +265,7 @@ func Build(r *results.Results) Document {
 }
 
 // Write writes r as indented OSCAL JSON.
-func Write(w io.Writer, r *results.Results) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(Build(r))
-}
+func Write(w io.Writer, r *results.Results) error { return results.WriteIndented(w, Build(r)) }
 
 func status(c results.Control) Status {
 	switch c.Outcome {

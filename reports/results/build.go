@@ -123,6 +123,7 @@ func Build(cat *catalog.Catalog, run *gotest.Run, opt Options) *Results {
 	sort.Slice(selected, func(i, j int) bool { return selected[i].ID < selected[j].ID })
 
 	loc := newLocator(opt.ModuleRoot)
+	var targets, scenarios []string // what the evidence says, for a header without --target
 	for _, c := range selected {
 		rc := Control{ID: c.ID, Requirement: c.Requirement, Title: c.Title, Tag: c.Tag, Severity: c.Severity,
 			Rationale: c.Rationale, Remediation: c.Remediation, References: c.References, Test: c.Test,
@@ -134,6 +135,9 @@ func Build(cat *catalog.Catalog, run *gotest.Run, opt Options) *Results {
 				p := evaluate(c, t, pkgOf[t], opt.ArtifactsDir)
 				parts = append(parts, p)
 				rc.Evidence = appendUnique(rc.Evidence, p.evFile)
+				if p.ev != nil {
+					targets, scenarios = appendUnique(targets, p.ev.Target), appendUnique(scenarios, p.ev.Scenario)
+				}
 				rc.Input = appendUnique(rc.Input, t.Source)
 			}
 			merge(&rc, parts)
@@ -150,6 +154,12 @@ func Build(cat *catalog.Catalog, run *gotest.Run, opt Options) *Results {
 		r.Controls = append(r.Controls, rc)
 	}
 
+	if r.Run.Target == "" && len(targets) == 1 {
+		r.Run.Target = targets[0]
+		if len(scenarios) == 1 {
+			r.Run.Scenario = scenarios[0]
+		}
+	}
 	r.Run.Accounts, r.Run.Regions = places(r.Controls)
 	r.Requirements = requirements(cat, r.Controls)
 	applyHistory(r, opt)

@@ -76,7 +76,7 @@ func applyHistory(r *Results, opt Options) {
 	current := history.Run{ID: r.Run.ID, Time: r.runTime(), Tags: r.Run.Tags, Target: r.Run.Target}
 	if len(opt.History) > 0 {
 		for _, run := range runs {
-			same := history.SameTags(run.Tags, current.Tags) && run.Target == current.Target && !run.Time.After(current.Time)
+			same := history.SameTags(run.Tags, current.Tags) && history.SameTarget(run.Target, current.Target) && !run.Time.After(current.Time)
 			if run.ID != r.Run.ID && !same {
 				continue
 			}

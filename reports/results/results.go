@@ -10,6 +10,7 @@
 package results
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"time"
@@ -204,6 +205,9 @@ func (r *Results) ExitCode() int {
 	if len(r.Problems) > 0 {
 		return 2
 	}
+	if len(r.Controls) == 0 {
+		return 2 // nothing judged is no evidence of compliance
+	}
 	code := 0
 	for _, c := range r.Controls {
 		switch c.Outcome {
@@ -218,10 +222,24 @@ func (r *Results) ExitCode() int {
 }
 
 // WriteJSON writes r as indented JSON.
-func (r *Results) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+func (r *Results) WriteJSON(w io.Writer) error { return WriteIndented(w, r) }
+
+// WriteIndented writes v as JSON indented by two spaces and a newline, as
+// json.Encoder with SetIndent does, with the output buffer sized up front
+// (at 10,000 controls the encoder's growing buffers cost more than encoding).
+func WriteIndented(w io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	out.Grow(len(b)*2 + 1)
+	if err := json.Indent(&out, b, "", "  "); err != nil {
+		return err
+	}
+	out.WriteByte('\n')
+	_, err = out.WriteTo(w)
+	return err
 }
 
 // ReadJSON reads results.json.

@@ -170,7 +170,7 @@ func TestExitCode(t *testing.T) {
 		{[]evidence.Outcome{evidence.Fail, evidence.Error}, 0, 2},
 		{[]evidence.Outcome{evidence.Pass, evidence.NotRun}, 0, 2},
 		{[]evidence.Outcome{evidence.Pass}, 1, 2},
-		{nil, 0, 0},
+		{nil, 0, 2}, // no control selected: nothing judged is not compliant
 	} {
 		r := &Results{}
 		for _, o := range tc.outs {
@@ -300,5 +300,19 @@ func TestWaiverStatus(t *testing.T) {
 	}
 	if res.Run.Waivers != "w.yaml" {
 		t.Errorf("run header waivers %q", res.Run.Waivers)
+	}
+}
+
+func TestTargetFromEvidence(t *testing.T) {
+	dir := t.TempDir()
+	writeEvidence(t, dir, evidence.Evidence{Outcome: evidence.Pass, Target: "sim", Scenario: "healthy", Findings: []evidence.Finding{{Resource: "q", Outcome: evidence.Pass}}})
+	run, _ := gotest.ReadAll(mod, "in.json", strings.NewReader(stream(t, dir, append(attrs("pass"), ev{"pass", "TestX", "", "", ""}, ev{"pass", "", "", "", ""}))))
+	res := Build(testCatalog(t), run, Options{Tags: []string{"daily"}})
+	if res.Run.Target != "sim" || res.Run.Scenario != "healthy" {
+		t.Errorf("target %q scenario %q, want them from the evidence", res.Run.Target, res.Run.Scenario)
+	}
+	res = Build(testCatalog(t), run, Options{Tags: []string{"daily"}, Target: "live"})
+	if res.Run.Target != "live" || res.Run.Scenario != "" {
+		t.Errorf("--target must win: %q %q", res.Run.Target, res.Run.Scenario)
 	}
 }
