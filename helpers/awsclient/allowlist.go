@@ -18,21 +18,120 @@ var Allowlist = map[string][]string{
 		"ListQueues",
 		"ListRoutingProfileQueues",
 		"ListRoutingProfiles",
+		"ListInstanceStorageConfigs",       // monthly
+		"DescribeInstance",                 // quarterly, dr
+		"ListTrafficDistributionGroups",    // quarterly, dr
+		"GetTrafficDistribution",           // quarterly, dr
+		"DescribeTrafficDistributionGroup", // quarterly, dr
+		"ListContactFlows",                 // quarterly, dr
+		"DescribeContactFlow",              // quarterly, dr
+		"ListContactFlowModules",           // quarterly, dr
+		"DescribeContactFlowModule",        // quarterly, dr
+		"ListBots",                         // quarterly, dr
+		"SearchQueues",                     // daily: queue inventory, 500 a call
+		"SearchRoutingProfiles",            // daily: routing profiles with queues and user counts
+		"SearchAgentStatuses",              // daily
+		"ListPhoneNumbersV2",               // daily
+		"DescribePhoneNumber",              // daily: claim status
+		"ListFlowAssociations",             // daily: phone number -> flow
+		"GetCurrentUserData",               // daily: agents' real-time status
+		"ListLambdaFunctions",              // daily: functions the instance invokes
+		"DescribeInstanceAttribute",        // daily: CONTACTFLOW_LOGS
+		"DescribeRoutingProfile",           // change: configuration snapshot
+		"ListHoursOfOperations",            // change: configuration snapshot
+		"DescribeHoursOfOperation",         // change: configuration snapshot
+		"ListPrompts",                      // change: configuration snapshot
+		"ListSecurityProfiles",             // change: configuration snapshot
+		"DescribeSecurityProfile",          // change: configuration snapshot
+		"ListSecurityProfilePermissions",   // change: configuration snapshot
+		"ListContactFlowVersions",          // change: flow versions to roll back to
 	},
 	"CloudWatch": {
 		"GetMetricData",
+		"DescribeAlarms", // daily
+		"GetDashboard",   // daily
+		"ListDashboards", // daily
+	},
+	// daily (7.1.5): an external SIP trunk's termination health
+	"Chime SDK Voice": {
+		"GetVoiceConnectorTerminationHealth",
 	},
 	// STS: credentials only (assume the configured role, identify the caller).
 	"STS": {
 		"AssumeRole",
 		"GetCallerIdentity",
 	},
+	// change (7.4): the deployment pipeline, its runs and their actions
+	"CodePipeline": {
+		"GetPipeline",
+		"GetPipelineState",
+		"ListActionExecutions",
+		"ListPipelineExecutions",
+	},
+	// monthly (7.2): trails, their status, trail changes
+	"CloudTrail": {
+		"DescribeTrails",
+		"GetTrailStatus",
+		"LookupEvents",
+	},
+	// monthly (7.2): log group retention, CloudTrail and database logs
+	"CloudWatch Logs": {
+		"DescribeLogGroups",
+		"FilterLogEvents",
+	},
+	// monthly (7.2): retention settings of Connect storage buckets; sampled backup objects (GetObject reads only)
+	"S3": {
+		"GetBucketEncryption",
+		"GetBucketLifecycleConfiguration",
+		"GetBucketVersioning",
+		"GetObject",
+		"GetObjectLockConfiguration",
+		"GetPublicAccessBlock",
+		"ListObjectsV2",
+	},
+	// monthly (7.2): recovery points, backup and restore jobs
+	"Backup": {
+		"DescribeRestoreJob", // dr: the restore drill polls its job
+		"ListBackupJobs",
+		"ListProtectedResources",
+		"ListRecoveryPointsByResource",
+		"ListRestoreJobs",
+	},
+	// monthly (7.2): tables, point-in-time recovery
+	"DynamoDB": {
+		"DescribeContinuousBackups",
+		"DescribeTable",
+		"ListTables",
+	},
+	// monthly (7.2): DB instances
+	"RDS": {
+		"DescribeDBInstances",
+	},
+	// quarterly, dr (7.3): function runtimes, versions and aliases
+	"Lambda": {
+		"ListAliases",
+		"ListFunctions",
+		"ListVersionsByFunction",
+		"GetFunctionConfiguration", // daily
+	},
+	// quarterly (7.3.6): Lex V2 bots and their aliases
+	"Lex Models V2": {
+		"ListBotAliases",
+		"ListBots",
+	},
+	// quarterly (7.3.7): CRM connector credentials' rotation metadata (never their values)
+	"Secrets Manager": {
+		"DescribeSecret",
+		"ListSecrets",
+	},
 }
 
 // NotCalledInSim justifies allowlisted operations that no suite calls
 // against the simulator ("Service:Operation" -> why it is on the list).
 var NotCalledInSim = map[string]string{
-	"STS:AssumeRole": "live mode only: the harness assumes accounts[].role_arn from the config; sim mode signs as the account directly",
+	"STS:AssumeRole":                           "live mode only: the harness assumes accounts[].role_arn from the config; sim mode signs as the account directly",
+	"Backup:DescribeRestoreJob":                "dr drill only (COMPLIANCE_ALLOW_DRILL=1 and drill.enabled): polls the restore drill's job; the scenario runs are read-only",
+	"Connect:DescribeTrafficDistributionGroup": "dr drill only (COMPLIANCE_ALLOW_DRILL=1 and drill.enabled): polls the group's status while a traffic shift is applied; the scenario runs are read-only",
 }
 
 // DrillAllowlist is the mutating operations of the opt-in drill steps of the
@@ -46,8 +145,11 @@ var DrillAllowlist = map[string][]string{
 	"Connect": {
 		"UpdateTrafficDistribution",
 	},
-	"S3": {
-		"PutObject",
+	// The restore drill restores sampled objects from an AWS Backup recovery
+	// point into a connect-compliance-drill-* scratch bucket (StartRestoreJob
+	// also needs iam:PassRole on the restore role).
+	"Backup": {
+		"StartRestoreJob",
 	},
 }
 
@@ -55,7 +157,7 @@ var DrillAllowlist = map[string][]string{
 // (IAM resource ARN patterns); unlisted actions get "*".
 var drillResources = map[string]string{
 	"connect:UpdateTrafficDistribution": "arn:aws:connect:*:*:traffic-distribution-group/*",
-	"s3:PutObject":                      "arn:aws:s3:::connect-compliance-drill-*/*",
+	"iam:PassRole":                      "arn:aws:iam::*:role/connect-compliance-*",
 }
 
 // readResources scopes read-only actions that can be scoped without knowing

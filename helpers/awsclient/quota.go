@@ -32,6 +32,64 @@ var Quotas = map[string]Quota{
 	"Connect:ListRoutingProfiles":      {Rate: 1.8, Burst: 4},
 	"Connect:ListRoutingProfileQueues": {Rate: 1.8, Burst: 4},
 	"CloudWatch:GetMetricData":         {Rate: 45, Burst: 45},
+	// daily: CloudWatch service quotas, DescribeAlarms 9 TPS; ListDashboards
+	// and GetDashboard 10 TPS.
+	"CloudWatch:DescribeAlarms": {Rate: 8, Burst: 8},
+	"CloudWatch:ListDashboards": {Rate: 9, Burst: 9},
+	"CloudWatch:GetDashboard":   {Rate: 9, Burst: 9},
+	// daily: Lambda quotas, API requests: control plane operations other
+	// than GetFunction and GetPolicy share 15 requests a second.
+	"Lambda:GetFunctionConfiguration": {Rate: 10, Burst: 10},
+	// quarterly (7.3.7): Secrets Manager ListSecrets 100 requests per second
+	// (AWS What's New, 2022-11-11, "AWS Secrets Manager increases API
+	// requests per second limits") and DescribeSecret 40,000 per second
+	// (What's New, 2025-03-04); both kept far below.
+	"Secrets Manager:ListSecrets":    {Rate: 50, Burst: 50},
+	"Secrets Manager:DescribeSecret": {Rate: 50, Burst: 50},
+	// monthly (7.2), each below its AWS default: CloudTrail LookupEvents 2
+	// requests per second per account and Region, DescribeTrails and
+	// GetTrailStatus 10 TPS (CloudTrail service quotas, AWS General
+	// Reference); CloudWatch Logs FilterLogEvents 5 TPS, DescribeLogGroups
+	// 10 TPS (CloudWatch Logs quotas); Connect ListInstanceStorageConfigs 2
+	// TPS burst 5 (Connect API throttling, "all other operations"); RDS API
+	// 12 per second sustained shared (RDS User Guide, "Request throttling
+	// for the Amazon RDS API"); DynamoDB control plane (ListTables,
+	// DescribeTable, DescribeContinuousBackups) 2,500 requests per second
+	// (DynamoDB Developer Guide, service quotas); AWS Backup publishes no
+	// per-operation read rate (kept at 9/s); S3 GET 5,500 per second per
+	// prefix (S3 User Guide, performance guidelines; bucket configuration
+	// reads are kept at 50/s).
+	"CloudTrail:LookupEvents":             {Rate: 1.8, Burst: 2},
+	"CloudTrail:DescribeTrails":           {Rate: 9, Burst: 9},
+	"CloudTrail:GetTrailStatus":           {Rate: 9, Burst: 9},
+	"CloudWatch Logs:FilterLogEvents":     {Rate: 4.5, Burst: 5},
+	"CloudWatch Logs:DescribeLogGroups":   {Rate: 9, Burst: 9},
+	"Connect:ListInstanceStorageConfigs":  {Rate: 1.8, Burst: 4},
+	"RDS:DescribeDBInstances":             {Rate: 10, Burst: 20},
+	"DynamoDB:ListTables":                 {Rate: 9, Burst: 9},
+	"DynamoDB:DescribeTable":              {Rate: 9, Burst: 9},
+	"DynamoDB:DescribeContinuousBackups":  {Rate: 9, Burst: 9},
+	"Backup:ListProtectedResources":       {Rate: 9, Burst: 9},
+	"Backup:ListRecoveryPointsByResource": {Rate: 9, Burst: 9},
+	"Backup:ListBackupJobs":               {Rate: 9, Burst: 9},
+	"Backup:ListRestoreJobs":              {Rate: 9, Burst: 9},
+	"S3:GetBucketVersioning":              {Rate: 50, Burst: 50},
+	"S3:GetBucketEncryption":              {Rate: 50, Burst: 50},
+	"S3:GetPublicAccessBlock":             {Rate: 50, Burst: 50},
+	"S3:GetBucketLifecycleConfiguration":  {Rate: 50, Burst: 50},
+	"S3:GetObjectLockConfiguration":       {Rate: 50, Burst: 50},
+	"S3:ListObjectsV2":                    {Rate: 50, Burst: 50},
+	"S3:GetObject":                        {Rate: 50, Burst: 50},
+	// change (7.4): CodePipeline publishes resource quotas only, no API
+	// request rate (AWS General Reference, "AWS CodePipeline endpoints and
+	// quotas"; CodePipeline User Guide, "Quotas in AWS CodePipeline"): its
+	// reads are kept at 5/s. The new Connect reads (DescribeRoutingProfile,
+	// the hours, prompts, security profiles and flow versions) take the
+	// default, Connect's "all other operations" 2 TPS burst 5.
+	"CodePipeline:GetPipeline":            {Rate: 5, Burst: 5},
+	"CodePipeline:GetPipelineState":       {Rate: 5, Burst: 5},
+	"CodePipeline:ListPipelineExecutions": {Rate: 5, Burst: 5},
+	"CodePipeline:ListActionExecutions":   {Rate: 5, Burst: 5},
 }
 
 // defaultQuota applies to allowed operations missing from Quotas: the most
@@ -45,6 +103,10 @@ type Limiter struct {
 	mu      sync.Mutex
 	quotas  map[string]Quota
 	buckets map[string]*rate.Limiter
+	// Speedup multiplies every rate (set before first use; 0 means 1): only
+	// against a simulator whose quotas run as much faster
+	// (awssim.WithQuotaSpeedup).
+	Speedup float64
 }
 
 // NewLimiter returns a limiter using Quotas, with overrides applied.
@@ -69,7 +131,11 @@ func (l *Limiter) Wait(ctx context.Context, account, region, service, operation 
 		if !known {
 			q = defaultQuota
 		}
-		b = rate.NewLimiter(rate.Limit(q.Rate), q.Burst)
+		r := q.Rate
+		if l.Speedup > 0 {
+			r *= l.Speedup
+		}
+		b = rate.NewLimiter(rate.Limit(r), q.Burst)
 		l.buckets[account+"/"+region+"/"+key] = b
 	}
 	l.mu.Unlock()

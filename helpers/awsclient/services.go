@@ -21,6 +21,7 @@ type Service struct {
 var Services = map[string]Service{
 	"Backup":          {IAMPrefix: "backup", SigningName: "backup"},
 	"CloudTrail":      {IAMPrefix: "cloudtrail", SigningName: "cloudtrail"},
+	"Chime SDK Voice": {IAMPrefix: "chime", SigningName: "chime"},
 	"CloudWatch":      {IAMPrefix: "cloudwatch", SigningName: "monitoring"},
 	"CloudWatch Logs": {IAMPrefix: "logs", SigningName: "logs"},
 	"CodePipeline":    {IAMPrefix: "codepipeline", SigningName: "codepipeline"},
@@ -31,6 +32,7 @@ var Services = map[string]Service{
 	"RDS":             {IAMPrefix: "rds", SigningName: "rds"},
 	"S3":              {IAMPrefix: "s3", SigningName: "s3"},
 	"STS":             {IAMPrefix: "sts", SigningName: "sts"},
+	"Secrets Manager": {IAMPrefix: "secretsmanager", SigningName: "secretsmanager"},
 }
 
 // ServiceForSigningName returns the SDK service ID whose requests are signed
@@ -54,6 +56,12 @@ func ServiceForSigningName(name string) (string, bool) {
 // the action that authorizes it differ, or the call needs more than one
 // action. Keys are "Service:Operation".
 var iamActions = map[string][]string{
+	// The Connect Search APIs return full records and list the matching
+	// Describe action as a dependent action (Service Authorization
+	// Reference, Amazon Connect): grant both.
+	"Connect:SearchQueues":               {"connect:SearchQueues", "connect:DescribeQueue"},
+	"Connect:SearchRoutingProfiles":      {"connect:SearchRoutingProfiles", "connect:DescribeRoutingProfile"},
+	"Connect:SearchAgentStatuses":        {"connect:SearchAgentStatuses", "connect:DescribeAgentStatus"},
 	"S3:HeadBucket":                      {"s3:ListBucket"},
 	"S3:HeadObject":                      {"s3:GetObject"},
 	"S3:ListObjectsV2":                   {"s3:ListBucket"},
@@ -63,6 +71,16 @@ var iamActions = map[string][]string{
 	"S3:GetBucketEncryption":             {"s3:GetEncryptionConfiguration"},
 	"Lambda:GetFunctionConfiguration":    {"lambda:GetFunctionConfiguration"},
 	"Lambda:ListVersionsByFunction":      {"lambda:ListVersionsByFunction"},
+	// StartRestoreJob passes the restore role to AWS Backup (AWS Backup
+	// Developer Guide, "Identity and access management": iam:PassRole).
+	"Backup:StartRestoreJob": {"backup:StartRestoreJob", "iam:PassRole"},
+	// monthly: the public access block and Object Lock reads are authorized
+	// by bucket-level actions; reading a sampled backup object encrypted
+	// with SSE-KMS (as MONTHLY-S3-01 requires) also needs kms:Decrypt on
+	// its key (S3 User Guide, "Using server-side encryption with AWS KMS keys").
+	"S3:GetPublicAccessBlock":       {"s3:GetBucketPublicAccessBlock"},
+	"S3:GetObjectLockConfiguration": {"s3:GetBucketObjectLockConfiguration"},
+	"S3:GetObject":                  {"s3:GetObject", "kms:Decrypt"},
 }
 
 // IAMActions returns the IAM actions that authorize one operation of a

@@ -56,7 +56,7 @@ func TestInvalidChangeRequestsNameFileLineAndField(t *testing.T) {
 			[]string{"CR-2026-014.yaml:8: risk: value must be one of 'low', 'medium', 'high'", "CR-2026-014.yaml:22: approvers[0].approved_at: 'yesterday' is not valid date-time"}},
 		{"unknown field", strings.Replace(good, "risk: high", "risk: high\nowner: me", 1),
 			[]string{"additional properties 'owner' not allowed"}},
-		{"resource not a snapshot reference", strings.Replace(good, "  - modules/Lookup", "  - Lookup module", 1),
+		{"resource not a snapshot reference", strings.Replace(good, "  - flows/Acme main inbound", "  - Acme main inbound flow", 1),
 			[]string{"CR-2026-014.yaml:10: impacted_resources[0]:"}},
 		{"window backwards", strings.Replace(good, `end: "2026-11-30T23:00:00Z"`, `end: "2026-11-30T21:00:00Z"`, 1),
 			[]string{"window.end: the window ends (2026-11-30T21:00:00Z) before it starts"}},

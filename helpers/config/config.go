@@ -40,6 +40,17 @@ type Config struct {
 	Thresholds map[string]float64 `yaml:"thresholds"`
 	// Overrides sets thresholds for single resources ("queue/Overflow").
 	Overrides []Override `yaml:"overrides"`
+	// Daily is the daily suite's section (dashboards, agent statuses, SIP
+	// trunks; see daily.go).
+	Daily *Daily `yaml:"daily"`
+	// Quarterly is the quarterly suite's section (helpers/config/quarterly.go).
+	Quarterly QuarterlyConfig `yaml:"quarterly"`
+	// DR is the dr suite's section (helpers/config/dr.go).
+	DR DRConfig `yaml:"dr"`
+	// Monthly is the monthly suite's section (helpers/config/monthly.go).
+	Monthly MonthlyConfig `yaml:"monthly"`
+	// Change is the change suite's section (helpers/config/change.go).
+	Change ChangeConfig `yaml:"change"`
 
 	// Path is the file the config was read from.
 	Path string `yaml:"-"`
@@ -119,14 +130,78 @@ var Defaults = []Threshold{
 	{"queue.max_size_ratio", 0.8, "ratio", "largest queue size over 24 h as a share of the queue's maximum contacts (DAILY-QUEUE-02)"},
 	{"queue.min_staffed_agents", 1, "agents", "staffed agents a routing profile serving a queue with waiting contacts must have (DAILY-QUEUE-03)"},
 	// daily, more (7.1.1-7.1.3, 7.1.5, 7.1.6): add thresholds below this line
+	{"alarms.max_in_alarm", 0, "alarms", "Connect alarms of the instance and alarms of its Lambda functions in state ALARM (DAILY-DASH-02)"},
+	{"telephony.max_throttled_calls_24h", 0, "calls", "voice calls throttled over 24 h, CloudWatch ThrottledCalls (DAILY-DASH-03)"},
+	{"telephony.max_calls_breaching_concurrency_24h", 0, "calls", "calls over the concurrent calls quota over 24 h, CallsBreachingConcurrencyQuota (DAILY-DASH-03)"},
+	{"telephony.max_concurrent_calls_percent", 80, "percent", "peak concurrent calls as a share of the quota over 24 h, ConcurrentCallsPercentage (DAILY-DASH-03)"},
+	{"flows.max_errors_24h", 20, "errors", "errors of one flow over 24 h, ContactFlowErrors (DAILY-DASH-04)"},
+	{"flows.max_fatal_errors_24h", 0, "errors", "fatal errors of one flow over 24 h, ContactFlowFatalErrors (DAILY-DASH-04)"},
+	{"routing.min_profiles_with_agents", 1, "profiles", "routing profiles with agents that must serve each enabled standard queue (DAILY-ROUTING-01)"},
+	{"phone.max_misconfigured_calls_24h", 0, "calls", "calls that failed over 24 h because their number has no flow, MisconfiguredPhoneNumbers (DAILY-ROUTING-02)"},
+	{"queue.service_level_seconds", 20, "seconds", "answer time the service level counts (the SERVICE_LEVEL threshold) (DAILY-ROUTING-03)"},
+	{"queue.min_service_level_percent", 80, "percent", "contacts of a queue answered within queue.service_level_seconds over 24 h (DAILY-ROUTING-03)"},
+	{"queue.max_abandonment_rate_percent", 10, "percent", "contacts of a queue abandoned while queued over 24 h, ABANDONMENT_RATE (DAILY-ROUTING-03)"},
+	{"queue.max_capacity_exceeded_24h", 0, "contacts", "contacts refused because the queue was full over 24 h, QueueCapacityExceededError (DAILY-ROUTING-03)"},
+	{"routing.max_missed_calls_24h", 10, "calls", "calls routed to an agent who did not answer over 24 h, MissedCalls (DAILY-ROUTING-03)"},
+	{"lambda.max_error_rate", 0.01, "ratio", "failed invocations of a function over 24 h, Errors / Invocations (DAILY-LAMBDA-02)"},
+	{"lambda.max_throttles_24h", 0, "invocations", "throttled invocations of a function over 24 h, Throttles (DAILY-LAMBDA-02)"},
+	{"lambda.max_timeouts_24h", 0, "lines", `"Task timed out" lines in a function's log group over 24 h (DAILY-LAMBDA-02)`},
+	{"telephony.min_claimed_numbers", 1, "numbers", "phone numbers of an instance in status CLAIMED (DAILY-TEL-01)"},
+	{"telephony.max_packet_loss_rate", 0.01, "ratio", "worst 5-minute average packet loss of agents' voice streams over 24 h, ToInstancePacketLossRate (DAILY-TEL-02)"},
+	{"sip.max_health_age_seconds", 600, "seconds", "age of an external SIP trunk's last healthy termination check (DAILY-TEL-03)"},
+	{"agent.max_in_error", 0, "agents", "agents of a routing profile in an error state now (DAILY-AGENT-01)"},
+	{"agent.max_status_count_mismatch", 0, "agents", "agents counted differently by their own real-time status and by the aggregate metrics (DAILY-AGENT-02)"},
+	{"agent.max_status_duration_seconds", 36000, "seconds", "longest time an agent may stay in one status (DAILY-AGENT-03)"},
 
 	// monthly (7.2): add thresholds below this line
+	{"trail.max_delivery_age_hours", 24, "hours", "age of a multi-region trail's last log file delivery to S3 (MONTHLY-TRAIL-01)"},
+	{"trail.max_unapproved_changes_30d", 0, "events", "StopLogging, DeleteTrail or UpdateTrail calls in 30 days by principals not in monthly.trail_admins (MONTHLY-TRAIL-02)"},
+	{"security.max_failed_console_logins_30d", 10, "sign-ins", "failed AWS console sign-ins in 30 days (MONTHLY-TRAIL-03)"},
+	{"security.max_root_events_30d", 0, "events", "calls made by the root user in 30 days (MONTHLY-TRAIL-03)"},
+	{"security.max_connect_security_changes_30d", 20, "events", "Connect security profile and user changes in 30 days (MONTHLY-TRAIL-03)"},
+	{"security.max_access_denied_per_principal_hour", 20, "events", "AccessDenied or UnauthorizedOperation errors of one principal in one hour (MONTHLY-TRAIL-03)"},
+	{"trend.max_swing", 0.5, "ratio", "month-over-month change of a volume or error metric, relative to last month (MONTHLY-TREND-01)"},
+	{"trend.min_volume", 20, "count", "smallest monthly total a swing is computed against, so tiny counts do not swing (MONTHLY-TREND-01)"},
+	{"logs.min_retention_days", 90, "days", "retention of the Connect, CloudTrail and Lambda log groups (MONTHLY-LOGS-01)"},
+	{"s3.max_noncurrent_version_days", 90, "days", "days after which noncurrent versions of stored Connect data expire (MONTHLY-S3-02)"},
+	{"backup.max_recovery_point_age_hours", 26, "hours", "age of a protected resource's newest completed recovery point: the RPO (MONTHLY-BACKUP-01)"},
+	{"backup.max_failed_jobs_30d", 0, "jobs", "failed, aborted, expired or partial backup jobs of a resource in 30 days (MONTHLY-BACKUP-02)"},
+	{"backup.max_restore_test_age_days", 30, "days", "age of the newest completed and validated restore of each protected resource type (MONTHLY-BACKUP-03)"},
+	{"backup.min_pitr_recovery_days", 7, "days", "DynamoDB point-in-time recovery period (MONTHLY-BACKUP-04)"},
+	{"db.max_dynamodb_throttle_events_30d", 0, "events", "DynamoDB read and write throttle events of a table in 30 days (MONTHLY-DB-01)"},
+	{"db.max_dynamodb_system_errors_30d", 0, "errors", "DynamoDB system errors (HTTP 500) of a table in 30 days (MONTHLY-DB-01)"},
+	{"db.min_capacity_headroom", 0.2, "ratio", "unused share of a provisioned table's read and write capacity at its busiest 5 minutes (MONTHLY-DB-01)"},
+	{"db.max_cpu_percent", 80, "percent", "highest hourly average CPU of an RDS DB instance over 30 days (MONTHLY-DB-02)"},
+	{"db.max_load_per_vcpu", 1, "sessions per vCPU", "highest hourly average DB load (active sessions) per vCPU over 30 days (MONTHLY-DB-02)"},
+	{"db.max_read_latency_ms", 20, "milliseconds", "highest hourly average read latency of an RDS DB instance over 30 days (MONTHLY-DB-02)"},
+	{"db.max_write_latency_ms", 20, "milliseconds", "highest hourly average write latency of an RDS DB instance over 30 days (MONTHLY-DB-02)"},
+	{"db.max_slow_queries_30d", 100, "queries", "slow queries in an RDS DB instance's exported slow-query log over 30 days (MONTHLY-DB-04)"},
 
 	// quarterly (7.3.5-7.3.7): add thresholds below this line
+	{"quarterly.max_unpublished_flow_age_days", 7, "days", "age of saved, unpublished changes to a flow, or of a flow never published (QUARTERLY-CONNECT-02)"},
+	{"quarterly.runtime_deprecation_notice_days", 90, "days", "a Lambda runtime deprecated within this many days counts as soon-deprecated (QUARTERLY-LAMBDA-01, QUARTERLY-INTEG-03)"},
+	{"quarterly.max_secret_rotation_age_days", 90, "days", "time since a CRM connector secret was last rotated (QUARTERLY-INTEG-02)"},
 
 	// dr (7.3.1-7.3.4): add thresholds below this line
+	{"dr.max_days_since_traffic_shift", 90, "days", "time since traffic was last shifted between the linked regions, from CloudTrail (DR-FAILOVER-03; CloudTrail event history keeps 90 days)"},
+	{"dr.failover_rto_seconds", 900, "seconds", "recovery time objective of the failover drill: from the shift request until telephony, agents and sign-in are in the replica region (DR-FAILOVER-04)"},
+	{"dr.max_days_since_restore", 93, "days", "time since the last completed restore of each configured bucket's backups (DR-RESTORE-01)"},
+	{"dr.restore_rto_seconds", 3600, "seconds", "recovery time objective of the restore drill: from the restore request until the restored objects are verified (DR-RESTORE-02)"},
+	{"dr.restore_rpo_seconds", 86400, "seconds", "recovery point objective: age of the newest recovery point the restore drill restores (DR-RESTORE-02)"},
+	{"dr.max_parity_differences", 0, "fields", "configuration differences of one resource between a primary instance and its replica, from their snapshots (DR-PARITY-01)"},
 
 	// change (7.4): add thresholds below this line
+	{"change.lookback_days", 30, "days", "window of pipeline runs and CloudTrail changes judged (1..90: CloudTrail LookupEvents reaches back 90 days) (CHANGE-APPROVAL-01, CHANGE-STAGING-01, CHANGE-PIPELINE-01)"},
+	{"change.min_request_approvers", 1, "approvers", "approvals by others than the requester a change request needs before its window (CHANGE-APPROVAL-01)"},
+	{"change.min_pipeline_approvals", 1, "approvals", "manual approval actions before the production deploy, in the pipeline and in each production run (CHANGE-APPROVAL-01)"},
+	{"change.min_staging_tests", 1, "actions", "test actions the staging stage runs after its deploy (CHANGE-STAGING-01)"},
+	{"change.min_staging_runs", 1, "runs", "successful staging runs of a revision before it deploys to production (CHANGE-STAGING-01)"},
+	{"change.min_flow_versions", 1, "versions", "saved versions of each published production flow (CHANGE-ROLLBACK-01)"},
+	{"change.min_function_versions", 1, "versions", "published versions of each Lambda function the production instance may invoke (CHANGE-ROLLBACK-01)"},
+	{"change.min_bot_versions", 1, "versions", "numbered versions of each Lex bot the production instance uses (CHANGE-ROLLBACK-01)"},
+	{"change.max_manual_changes", 0, "changes", "Connect changes to the production instance by other principals than the pipeline (CHANGE-PIPELINE-01)"},
+	{"change.recent_executions", 10, "runs", "latest finished pipeline runs whose success ratio is judged (CHANGE-PIPELINE-01)"},
+	{"change.min_execution_success_ratio", 0.8, "ratio", "share of the recent finished pipeline runs that succeeded (CHANGE-PIPELINE-01)"},
 }
 
 // Default returns the default of a threshold key.
@@ -229,6 +304,21 @@ func Parse(path string, b []byte) (*Config, error) {
 				return nil, doc.Errorf(p+".thresholds."+k, "unknown threshold %q", k)
 			}
 		}
+	}
+	if err := c.validateQuarterly(doc); err != nil {
+		return nil, err
+	}
+	if err := c.validateDR(doc); err != nil {
+		return nil, err
+	}
+	if err := c.validateMonthly(doc); err != nil {
+		return nil, err
+	}
+	if err := c.validateDaily(doc); err != nil {
+		return nil, err
+	}
+	if err := c.validateChange(doc); err != nil {
+		return nil, err
 	}
 	return &c, nil
 }

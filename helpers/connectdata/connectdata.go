@@ -29,6 +29,7 @@ type API interface {
 	GetMetricDataV2(context.Context, *connect.GetMetricDataV2Input, ...func(*connect.Options)) (*connect.GetMetricDataV2Output, error)
 	ListRoutingProfiles(context.Context, *connect.ListRoutingProfilesInput, ...func(*connect.Options)) (*connect.ListRoutingProfilesOutput, error)
 	ListRoutingProfileQueues(context.Context, *connect.ListRoutingProfileQueuesInput, ...func(*connect.Options)) (*connect.ListRoutingProfileQueuesOutput, error)
+	DailyAPI
 }
 
 var _ API = (*connect.Client)(nil)
@@ -47,6 +48,8 @@ type Instance struct {
 	mu       sync.Mutex
 	queues   []Queue
 	profiles []RoutingProfile
+	// dc caches the daily inventory (daily.go).
+	dc dailyCache
 }
 
 // NewInstance returns a reader for a Connect instance.
@@ -81,60 +84,46 @@ func (q Queue) Resource() string { return "queue/" + q.Name }
 
 // StandardQueues returns the instance's standard queues (not agent queues)
 // sorted by name, with their status and maximum contacts. The list is read
-// once (ListQueues, then DescribeQueue per queue) and then shared.
+// once (SearchQueues, 500 full queue records a page: one call per 500 queues
+// instead of ListQueues plus one DescribeQueue per queue) and then shared.
 func (in *Instance) StandardQueues(ctx context.Context) ([]Queue, error) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	if in.queues != nil {
 		return in.queues, nil
 	}
-	var summaries []types.QueueSummary
-	p := connect.NewListQueuesPaginator(in.api, &connect.ListQueuesInput{
-		InstanceId: aws.String(in.ID), QueueTypes: []types.QueueType{types.QueueTypeStandard},
-		MaxResults: aws.Int32(1000), // ListQueues MaxResults: 1..1000 (service model)
+	var queues []Queue
+	p := connect.NewSearchQueuesPaginator(in.api, &connect.SearchQueuesInput{
+		InstanceId:     aws.String(in.ID),
+		SearchCriteria: &types.QueueSearchCriteria{QueueTypeCondition: types.SearchableQueueTypeStandard},
+		MaxResults:     aws.Int32(MaxSearchResults),
 	})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("list queues of instance %s: %w", in.Name(), err)
+			return nil, fmt.Errorf("search queues of instance %s: %w", in.Name(), err)
 		}
-		summaries = append(summaries, page.QueueSummaryList...)
-	}
-	queues := make([]Queue, len(summaries))
-	errs := make([]error, len(summaries))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 4) // DescribeQueue is rate limited; a few in flight keep the bucket busy
-	for i, s := range summaries {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			out, err := in.api.DescribeQueue(ctx, &connect.DescribeQueueInput{InstanceId: aws.String(in.ID), QueueId: s.Id})
-			if err != nil {
-				errs[i] = fmt.Errorf("describe queue %s: %w", aws.ToString(s.Name), err)
-				return
+		for _, q := range page.Queues {
+			if q.QueueId == nil || q.Name == nil {
+				return nil, fmt.Errorf("search queues of instance %s: a queue without id or name in the answer", in.Name())
 			}
-			if out.Queue == nil {
-				errs[i] = fmt.Errorf("describe queue %s: empty answer", aws.ToString(s.Name))
-				return
-			}
-			queues[i] = Queue{
-				ID: aws.ToString(s.Id), ARN: aws.ToString(s.Arn), Name: aws.ToString(s.Name),
-				Enabled: out.Queue.Status == types.QueueStatusEnabled, MaxContacts: aws.ToInt32(out.Queue.MaxContacts),
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
+			queues = append(queues, Queue{
+				ID: aws.ToString(q.QueueId), ARN: aws.ToString(q.QueueArn), Name: aws.ToString(q.Name),
+				Enabled: q.Status == types.QueueStatusEnabled, MaxContacts: aws.ToInt32(q.MaxContacts),
+			})
 		}
+	}
+	if queues == nil {
+		queues = []Queue{}
 	}
 	sort.Slice(queues, func(i, j int) bool { return queues[i].Name < queues[j].Name })
 	in.queues = queues
 	return queues, nil
 }
+
+// MaxSearchResults is the page size of SearchQueues, SearchRoutingProfiles
+// and SearchUsers (model MaxResult500: 1..500).
+const MaxSearchResults = 500
 
 // EnabledStandardQueues returns the enabled standard queues.
 func (in *Instance) EnabledStandardQueues(ctx context.Context) ([]Queue, error) {
@@ -155,13 +144,21 @@ func (in *Instance) EnabledStandardQueues(ctx context.Context) ([]Queue, error) 
 type RoutingProfile struct {
 	ID, ARN, Name string
 	QueueIDs      []string
+	// Users is the number of users (agents) assigned to the profile,
+	// signed in or not (NumberOfAssociatedUsers).
+	Users int64
 }
 
 // Resource is the profile's name in findings.
 func (rp RoutingProfile) Resource() string { return "routing-profile/" + rp.Name }
 
-// RoutingProfiles returns the instance's routing profiles with their queues,
-// read once and shared.
+// RoutingProfiles returns the instance's routing profiles with their queues
+// and number of users, read once and shared. SearchRoutingProfiles answers
+// 500 full profiles a page with their queue ids (AssociatedQueueIds) and
+// user count; a profile whose answer lists fewer distinct queues than its
+// NumberOfAssociatedQueues has its queues listed with
+// ListRoutingProfileQueues instead, so a shortened list is never taken for
+// the whole.
 func (in *Instance) RoutingProfiles(ctx context.Context) ([]RoutingProfile, error) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
@@ -169,23 +166,40 @@ func (in *Instance) RoutingProfiles(ctx context.Context) ([]RoutingProfile, erro
 		return in.profiles, nil
 	}
 	var profiles []RoutingProfile
-	p := connect.NewListRoutingProfilesPaginator(in.api, &connect.ListRoutingProfilesInput{
-		InstanceId: aws.String(in.ID), MaxResults: aws.Int32(1000), // 1..1000 (service model)
+	var incomplete []int
+	p := connect.NewSearchRoutingProfilesPaginator(in.api, &connect.SearchRoutingProfilesInput{
+		InstanceId: aws.String(in.ID), MaxResults: aws.Int32(MaxSearchResults),
 	})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("list routing profiles of instance %s: %w", in.Name(), err)
+			return nil, fmt.Errorf("search routing profiles of instance %s: %w", in.Name(), err)
 		}
-		for _, s := range page.RoutingProfileSummaryList {
-			profiles = append(profiles, RoutingProfile{ID: aws.ToString(s.Id), ARN: aws.ToString(s.Arn), Name: aws.ToString(s.Name)})
+		for _, s := range page.RoutingProfiles {
+			rp := RoutingProfile{ID: aws.ToString(s.RoutingProfileId), ARN: aws.ToString(s.RoutingProfileArn), Name: aws.ToString(s.Name),
+				Users: aws.ToInt64(s.NumberOfAssociatedUsers)}
+			if s.NumberOfAssociatedUsers == nil {
+				return nil, fmt.Errorf("search routing profiles of instance %s: no user count for routing profile %s", in.Name(), rp.Name)
+			}
+			seen := map[string]bool{}
+			for _, id := range s.AssociatedQueueIds {
+				if !seen[id] {
+					seen[id] = true
+					rp.QueueIDs = append(rp.QueueIDs, id)
+				}
+			}
+			if int64(len(rp.QueueIDs)) < aws.ToInt64(s.NumberOfAssociatedQueues) {
+				incomplete = append(incomplete, len(profiles))
+			}
+			profiles = append(profiles, rp)
 		}
 	}
-	for i := range profiles {
+	for _, i := range incomplete {
 		qp := connect.NewListRoutingProfileQueuesPaginator(in.api, &connect.ListRoutingProfileQueuesInput{
 			InstanceId: aws.String(in.ID), RoutingProfileId: aws.String(profiles[i].ID), MaxResults: aws.Int32(100), // 1..100 (service model)
 		})
 		seen := map[string]bool{}
+		var ids []string
 		for qp.HasMorePages() {
 			page, err := qp.NextPage(ctx)
 			if err != nil {
@@ -194,10 +208,14 @@ func (in *Instance) RoutingProfiles(ctx context.Context) ([]RoutingProfile, erro
 			for _, q := range page.RoutingProfileQueueConfigSummaryList {
 				if id := aws.ToString(q.QueueId); !seen[id] { // one entry per channel
 					seen[id] = true
-					profiles[i].QueueIDs = append(profiles[i].QueueIDs, id)
+					ids = append(ids, id)
 				}
 			}
 		}
+		profiles[i].QueueIDs = ids
+	}
+	if profiles == nil {
+		profiles = []RoutingProfile{}
 	}
 	sort.Slice(profiles, func(i, j int) bool { return profiles[i].Name < profiles[j].Name })
 	in.profiles = profiles

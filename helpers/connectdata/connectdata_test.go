@@ -42,10 +42,12 @@ func reader(t *testing.T, sc *scenarios.Scenario, faults ...awssim.Fault) (*conn
 	return connectdata.NewInstance(client, account, region, instance, "acme"), sim
 }
 
+// countCalls counts the answered calls of an operation (pages read; a
+// transient failure the SDK retried on a loaded machine is not a page).
 func countCalls(sim *awssim.Sim, op string) int {
 	n := 0
 	for _, c := range sim.Calls() {
-		if c.Operation == op {
+		if c.Operation == op && c.Status == 200 {
 			n++
 		}
 	}
@@ -67,8 +69,11 @@ func TestLargeInstanceIsBatchedAndPaged(t *testing.T) {
 	if _, err := in.StandardQueues(ctx); err != nil { // cached: no new calls
 		t.Fatal(err)
 	}
-	if got := countCalls(sim, "DescribeQueue"); got != 250 {
-		t.Errorf("%d DescribeQueue calls, want one per queue, once", got)
+	if got := countCalls(sim, "SearchQueues"); got != 1 {
+		t.Errorf("%d SearchQueues calls, want one page of 500, once", got)
+	}
+	if got := countCalls(sim, "ListQueues") + countCalls(sim, "DescribeQueue"); got != 0 {
+		t.Errorf("%d ListQueues/DescribeQueue calls, want none (SearchQueues has it all)", got)
 	}
 	now2, err := in.CurrentQueueMetrics(ctx, queues)
 	if err != nil {
@@ -104,6 +109,15 @@ func TestLargeInstanceIsBatchedAndPaged(t *testing.T) {
 	if len(profiles) != 120 || len(staffed) == 0 {
 		t.Errorf("%d profiles, staffing of %d", len(profiles), len(staffed))
 	}
+	if got := countCalls(sim, "SearchRoutingProfiles"); got != 1 {
+		t.Errorf("%d SearchRoutingProfiles calls for 120 profiles, want 1", got)
+	}
+	if got := countCalls(sim, "ListRoutingProfileQueues"); got != 0 {
+		t.Errorf("%d ListRoutingProfileQueues calls, want none (the search answer lists every queue)", got)
+	}
+	if profiles[0].Users != 5 || len(profiles[0].QueueIDs) == 0 {
+		t.Errorf("profile %s: %d users, %d queues; want 5 users (600 agents over 120 profiles) and its queues", profiles[0].Name, profiles[0].Users, len(profiles[0].QueueIDs))
+	}
 }
 
 func TestErrorsAreWrappedNotSwallowed(t *testing.T) {
@@ -111,7 +125,7 @@ func TestErrorsAreWrappedNotSwallowed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, _ := reader(t, sc, awssim.Fault{Service: "connect", Operation: "DescribeQueue", ErrorCode: "AccessDeniedException", Count: 1})
+	in, _ := reader(t, sc, awssim.Fault{Service: "connect", Operation: "SearchQueues", ErrorCode: "AccessDeniedException", Count: 1})
 	_, err = in.StandardQueues(context.Background())
 	var ae smithy.APIError
 	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDeniedException" {

@@ -61,6 +61,10 @@ const (
 	// EnvAllowDrill=1 is the run's half of the opt-in for the mutating drill
 	// steps; the config's drill.enabled for the target is the other half.
 	EnvAllowDrill = "COMPLIANCE_ALLOW_DRILL"
+	// EnvSimSpeedup (sim only, a number >= 1) runs the simulator's quotas
+	// and the clients' pacing that many times faster: the same calls and
+	// throttling in less time. The scenario matrix of suites/ uses it.
+	EnvSimSpeedup = "COMPLIANCE_SIM_SPEEDUP"
 )
 
 // DefaultConcurrency is how many targets are set up and read at once.
@@ -83,6 +87,8 @@ type Options struct {
 	// AllowDrill is the run's opt-in for drill operations; they are allowed
 	// only for targets whose config also enables them.
 	AllowDrill bool
+	// SimSpeedup (sim only, >= 1; 0 means 1) runs quotas and pacing faster.
+	SimSpeedup float64
 }
 
 // Env is what a suite's controls use: the instances in scope and their clients.
@@ -129,6 +135,12 @@ func Run(m *testing.M, env **Env) int {
 	if v := os.Getenv(EnvConcurrency); v != "" {
 		if o.Concurrency, err = strconv.Atoi(v); err != nil || o.Concurrency < 1 {
 			fmt.Fprintf(os.Stderr, "connect-compliance: setup failed, no control was run: %s: want a positive integer, got %q\n", EnvConcurrency, v)
+			return 2
+		}
+	}
+	if v := os.Getenv(EnvSimSpeedup); v != "" {
+		if o.SimSpeedup, err = strconv.ParseFloat(v, 64); err != nil || o.SimSpeedup < 1 {
+			fmt.Fprintf(os.Stderr, "connect-compliance: setup failed, no control was run: %s: want a number >= 1, got %q\n", EnvSimSpeedup, v)
 			return 2
 		}
 	}
@@ -208,6 +220,9 @@ func Setup(o Options) (*Env, error) {
 		e.targets = append(e.targets, &target{Target: t, allowDrill: o.AllowDrill && t.Drill})
 	}
 	factory := &awsclient.Factory{Limiter: awsclient.NewLimiter(nil)}
+	if o.SimSpeedup > 1 && cfg.Target != config.TargetSim {
+		return nil, fmt.Errorf("%s: the simulator's quotas only; target is %s", EnvSimSpeedup, cfg.Target)
+	}
 	scenarioName := ""
 	if cfg.Target == config.TargetSim {
 		name := cfg.Scenario
@@ -228,7 +243,8 @@ func Setup(o Options) (*Env, error) {
 			return nil, err
 		}
 		e.Scenario, scenarioName = sc, sc.Name
-		e.Sim = awssim.New(sc.World, awssim.WithClock(o.Now), awssim.WithFaults(sc.Faults...))
+		e.Sim = awssim.New(sc.World, awssim.WithClock(o.Now), awssim.WithFaults(sc.Faults...), awssim.WithQuotaSpeedup(o.SimSpeedup))
+		factory.Limiter.Speedup = o.SimSpeedup
 		endpoint, err := e.Sim.Start("127.0.0.1:0")
 		if err != nil {
 			return nil, err

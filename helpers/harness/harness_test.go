@@ -67,8 +67,8 @@ func TestSetupSimStartsTheSimulatorAndWritesItsCallLog(t *testing.T) {
 		got = append(got, c.Service+":"+c.Operation+"@"+c.Region)
 	}
 	// The identity check, then the reads.
-	if len(got) < 2 || got[0] != "sts:GetCallerIdentity@us-east-1" || got[1] != "connect:ListQueues@us-east-1" {
-		t.Errorf("call log %v, want sts:GetCallerIdentity then connect:ListQueues in us-east-1", got)
+	if len(got) < 2 || got[0] != "sts:GetCallerIdentity@us-east-1" || got[1] != "connect:SearchQueues@us-east-1" {
+		t.Errorf("call log %v, want sts:GetCallerIdentity then connect:SearchQueues (the queue inventory) in us-east-1", got)
 	}
 }
 
@@ -85,6 +85,7 @@ func TestSetupStopsOnBadInput(t *testing.T) {
 		{"config not found", harness.Options{ConfigPath: "nope.yaml"}, "COMPLIANCE_CONFIG: nope.yaml: not found"},
 		{"bad target", harness.Options{ConfigPath: cfg, Target: "prod"}, "COMPLIANCE_TARGET: want sim or live"},
 		{"unknown scenario", harness.Options{ConfigPath: cfg, Scenario: "no-such-scenario"}, "no-such-scenario"},
+		{"simulator speedup on a live run", harness.Options{ConfigPath: cfg, Target: "live", SimSpeedup: 20}, "COMPLIANCE_SIM_SPEEDUP: the simulator's quotas only"},
 		{"malformed waivers", harness.Options{ConfigPath: cfg, WaiversPath: write(t, dir, "w.yaml", "waivers:\n  - {control: DAILY-QUEUE-01}\n")},
 			"w.yaml:2: waivers[0].justification: missing"},
 	}

@@ -98,6 +98,39 @@ func (f failedConnect) ListRoutingProfileQueues(context.Context, *connect.ListRo
 	return nil, f.err
 }
 
+// The daily readers' Connect operations (connectdata.DailyAPI).
+func (f failedConnect) SearchQueues(context.Context, *connect.SearchQueuesInput, ...func(*connect.Options)) (*connect.SearchQueuesOutput, error) {
+	return nil, f.err
+}
+func (f failedConnect) SearchRoutingProfiles(context.Context, *connect.SearchRoutingProfilesInput, ...func(*connect.Options)) (*connect.SearchRoutingProfilesOutput, error) {
+	return nil, f.err
+}
+func (f failedConnect) SearchAgentStatuses(context.Context, *connect.SearchAgentStatusesInput, ...func(*connect.Options)) (*connect.SearchAgentStatusesOutput, error) {
+	return nil, f.err
+}
+func (f failedConnect) ListPhoneNumbersV2(context.Context, *connect.ListPhoneNumbersV2Input, ...func(*connect.Options)) (*connect.ListPhoneNumbersV2Output, error) {
+	return nil, f.err
+}
+func (f failedConnect) DescribePhoneNumber(context.Context, *connect.DescribePhoneNumberInput, ...func(*connect.Options)) (*connect.DescribePhoneNumberOutput, error) {
+	return nil, f.err
+}
+func (f failedConnect) ListFlowAssociations(context.Context, *connect.ListFlowAssociationsInput, ...func(*connect.Options)) (*connect.ListFlowAssociationsOutput, error) {
+	return nil, f.err
+}
+func (f failedConnect) GetCurrentUserData(context.Context, *connect.GetCurrentUserDataInput, ...func(*connect.Options)) (*connect.GetCurrentUserDataOutput, error) {
+	return nil, f.err
+}
+func (f failedConnect) ListLambdaFunctions(context.Context, *connect.ListLambdaFunctionsInput, ...func(*connect.Options)) (*connect.ListLambdaFunctionsOutput, error) {
+	return nil, f.err
+}
+func (f failedConnect) DescribeInstanceAttribute(context.Context, *connect.DescribeInstanceAttributeInput, ...func(*connect.Options)) (*connect.DescribeInstanceAttributeOutput, error) {
+	return nil, f.err
+}
+
+func (f failedConnect) ListContactFlows(context.Context, *connect.ListContactFlowsInput, ...func(*connect.Options)) (*connect.ListContactFlowsOutput, error) {
+	return nil, f.err
+}
+
 // failedCloudWatch is failedConnect for CloudWatch.
 type failedCloudWatch struct{ err error }
 

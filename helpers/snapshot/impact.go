@@ -120,6 +120,11 @@ func Compare(from, to *Snapshot) *Impact {
 				c.Type = Changed
 			}
 			c.Dependents = g.dependents(c.Ref)
+			if c.Type == Changed {
+				// Callers reach a changed resource through what refers to
+				// it before the change and after it (a number may move).
+				c.Dependents = union(c.Dependents, fromGraph.dependents(c.Ref))
+			}
 			for _, d := range c.Dependents {
 				if strings.HasPrefix(d, string(PhoneNumbers)+"/") {
 					c.ReachedBy = append(c.ReachedBy, d)
@@ -317,6 +322,36 @@ func keyed(l []any) (map[string]any, bool) {
 		out[key] = m
 	}
 	return out, true
+}
+
+// union merges two sorted lists of refs into one sorted list without duplicates.
+func union(a, b []string) []string {
+	set := map[string]bool{}
+	for _, x := range append(append([]string(nil), a...), b...) {
+		set[x] = true
+	}
+	if len(set) == 0 {
+		return nil
+	}
+	return sortedSet(set)
+}
+
+// WithKindOf returns a copy of s whose resources of kind k are other's.
+// Phone numbers belong to one instance: comparing staging (or a replica)
+// with production as if it had production's numbers shows the
+// configuration change and which production numbers reach it.
+func (s *Snapshot) WithKindOf(k Kind, other *Snapshot) *Snapshot {
+	out := New(s.Instance)
+	for _, kind := range Kinds {
+		src := s
+		if kind == k {
+			src = other
+		}
+		for name, r := range src.Resources[kind] {
+			out.Resources[kind][name] = r
+		}
+	}
+	return out
 }
 
 func sortedSet(m map[string]bool) []string {

@@ -8,8 +8,8 @@
 //
 // A snapshot is the rollback baseline, the input of the change-impact
 // analysis (Impact) and of the multi-region parity check. This package reads,
-// writes and compares snapshots; taking one from AWS is helpers/connectdata's
-// job, and judging one is the controls'.
+// writes and compares snapshots; taking one from AWS is
+// helpers/connectsnapshot's job, and judging one is the controls'.
 package snapshot
 
 import (

@@ -158,3 +158,36 @@ func mustSet(t *testing.T, s *snapshot.Snapshot, k snapshot.Kind, name, config s
 	delete(s.Resources[k], name)
 	mustAdd(t, s, k, name, config)
 }
+
+// A number moved to another flow: the numbers that reached the changed flow
+// before the change and after it are both named.
+func TestCompareNamesNumbersBeforeAndAfterTheChange(t *testing.T) {
+	from, to := production(t), production(t)
+	mustAdd(t, from, snapshot.PhoneNumbers, "+15555550111", `{"type": "DID", "flow": "flows/Unused"}`)
+	mustAdd(t, to, snapshot.PhoneNumbers, "+15555550111", `{"type": "DID", "flow": "flows/Main inbound"}`)
+	mustSet(t, to, snapshot.Flows, "Unused", `{"type": "CONTACT_FLOW", "content": {"StartAction": "y", "Actions": []}}`)
+	im := snapshot.Compare(from, to)
+	for _, c := range im.Changes {
+		if c.Ref == "flows/Unused" && strings.Join(c.ReachedBy, ",") != "phone-numbers/+15555550111" {
+			t.Errorf("flows/Unused reached by %v, want the number that reached it before the change", c.ReachedBy)
+		}
+	}
+}
+
+func TestWithKindOfComparesAnotherInstanceWithTheseNumbers(t *testing.T) {
+	prod := production(t)
+	staging := production(t)
+	delete(staging.Resources[snapshot.PhoneNumbers], "+15555550100")
+	mustAdd(t, staging, snapshot.PhoneNumbers, "+15555550999", `{"type": "DID", "flow": "flows/Main inbound"}`)
+	mustSet(t, staging, snapshot.Queues, "Sales", `{"max_contacts": 60, "hours": "hours/Standard"}`)
+	im := snapshot.Compare(prod, staging.WithKindOf(snapshot.PhoneNumbers, prod))
+	if got := strings.Join(im.Refs(), ","); got != "queues/Sales" {
+		t.Fatalf("changes %s, want only the queue", got)
+	}
+	if strings.Join(im.Changes[0].ReachedBy, ",") != "phone-numbers/+15555550100" {
+		t.Errorf("reached by %v, want production's number", im.Changes[0].ReachedBy)
+	}
+	if _, ok := staging.Get(snapshot.PhoneNumbers, "+15555550999"); !ok {
+		t.Error("WithKindOf modified its receiver")
+	}
+}

@@ -1,0 +1,73 @@
+package connectflow
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The flows of the simulator's dr scenarios: the healthy main IVR (every
+// failure reaches a queue, a callback or a message) and the billing flow
+// with planted dead ends (dr-flow-dead-ends).
+func TestScenarioFlows(t *testing.T) {
+	tests := []struct {
+		file       string
+		wantIssues []string // "kind action"
+		lambda     string
+		wantLambda []OutcomeKind
+	}{
+		{"testdata/acme-main-ivr.json", nil, "acme-crm-lookup", []OutcomeKind{Callback, MessageThenEnd, Queue}},
+		{"testdata/acme-billing-dead-ends.json", []string{
+			"dangling_transition menu", "missing_error_branch balance", "unbounded_loop menu", "unreachable_action old-survey",
+		}, "acme-crm-lookup", []OutcomeKind{DeadEnd}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			t.Helper()
+			b, err := os.ReadFile(tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := Parse(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, is := range f.Analyze() {
+				if is.Kind != UnsafeFailure { // reported alongside the structural issues
+					got = append(got, string(is.Kind)+" "+is.Action)
+				}
+			}
+			slices.Sort(got)
+			for _, w := range tt.wantIssues {
+				if !slices.Contains(got, w) {
+					t.Errorf("issues %v: missing %q", got, w)
+				}
+			}
+			if tt.wantIssues == nil && len(f.Analyze()) > 0 {
+				t.Errorf("healthy flow has issues: %v", f.Analyze())
+			}
+			var kinds []OutcomeKind
+			for _, os := range f.FailureOutcomesOfLambda(tt.lambda) {
+				for _, o := range os {
+					if !slices.Contains(kinds, o.Kind) {
+						kinds = append(kinds, o.Kind)
+					}
+				}
+			}
+			slices.Sort(kinds)
+			if strings.Join(toStrings(kinds), ",") != strings.Join(toStrings(tt.wantLambda), ",") {
+				t.Errorf("if %s fails, callers end up in %v, want %v", tt.lambda, kinds, tt.wantLambda)
+			}
+		})
+	}
+}
+
+func toStrings(ks []OutcomeKind) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return out
+}
