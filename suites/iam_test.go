@@ -60,6 +60,9 @@ func recordSimCalls(t *testing.T, scenario, path string) {
 		if !awsclient.Allowed(svc, c.Operation) {
 			t.Errorf("scenario %s: the suites called %s, which is not on the read-only allowlist", scenario, op)
 		}
+		if !readOperation(c.Operation) {
+			t.Errorf("scenario %s: the suites called %s, whose name is not a read (%s...): a mutating call", scenario, op, strings.Join(readVerbs, ", "))
+		}
 		actions, _ := awsclient.IAMActions(svc, c.Operation)
 		for _, a := range actions {
 			if !policy.Allows(a) {
@@ -76,6 +79,20 @@ func recordSimCalls(t *testing.T, scenario, path string) {
 	for op := range seen {
 		simCalls.ops[op] = append(simCalls.ops[op], scenario)
 	}
+}
+
+// readVerbs begin the names of the AWS operations that only read (the
+// suites run outside drills, so every call they make must be one): a second
+// line of defence besides the allowlist, should a write ever be listed there.
+var readVerbs = []string{"Get", "List", "Describe", "Lookup", "Filter", "Search", "Head"}
+
+func readOperation(op string) bool {
+	for _, v := range readVerbs {
+		if strings.HasPrefix(op, v) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkAllowlistIsUsed runs after every scenario ran: each operation on the

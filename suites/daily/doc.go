@@ -1,5 +1,7 @@
 // Package daily holds the daily controls of runbook section 7.1: the health
-// checks an operations team runs every morning. Each control is a Go test
+// checks an operations team runs every morning (7.1.1 dashboards, alarms,
+// capacity and flow errors; 7.1.2 routing; 7.1.3 Lambda; 7.1.4 queues;
+// 7.1.5 telephony; 7.1.6 agents). Each control is a Go test
 // behind the `daily` build tag:
 //
 //	go test -tags daily ./suites/daily                      # against the simulator (healthy scenario)
@@ -8,5 +10,7 @@
 //
 // suites/catalog.yaml describes every control (requirement, severity,
 // rationale, remediation). This package holds control code only; the data it
-// reads comes from helpers/connectdata and helpers/cwmetrics.
+// reads comes from helpers/connectdata, helpers/cwmetrics, helpers/dashboards,
+// helpers/lambdahealth and helpers/siptrunk; what several controls judge at
+// one moment is read once per run (shared_test.go).
 package daily

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/connect/types"
 	"github.com/stretchr/testify/assert"
 
 	"github.com/connect-compliance/connect-compliance/helpers/connectdata"
@@ -47,7 +49,7 @@ func TestQueueDailyWaitAndSize(t *testing.T) {
 		if d.queues, err = in.EnabledStandardQueues(ctx); err != nil {
 			return d, err
 		}
-		if d.history, err = in.QueueHistory(ctx, d.queues, start, end, "MAX_QUEUED_TIME"); err != nil {
+		if d.history, err = queueHistory(ctx, in); err != nil {
 			return d, err
 		}
 		d.sizes, err = cwmetrics.Get(ctx, env.CloudWatch(in), start, end, queueSizeQueries(in, d.queues))
@@ -102,11 +104,15 @@ func TestQueueWaitingContactsStaffed(t *testing.T) {
 		if d.queuesNowData, err = readQueuesNow(ctx, in); err != nil {
 			return d, err
 		}
-		if d.profiles, err = in.RoutingProfiles(ctx); err != nil {
+		agents, err := readAgents(ctx, in) // AGENTS_STAFFED per routing profile, read once for the agent controls too
+		if err != nil {
 			return d, err
 		}
-		d.staffed, err = in.StaffedAgentsByRoutingProfile(ctx, d.profiles)
-		return d, err
+		d.profiles, d.staffed = agents.profiles, map[string]float64{}
+		for id, n := range agents.counts {
+			d.staffed[id] = n.Staffed
+		}
+		return d, nil
 	}
 	harness.ForEachInstance(c, env, read, func(in *connectdata.Instance, d staffing) {
 		servedBy := map[string][]connectdata.RoutingProfile{}
@@ -148,12 +154,40 @@ type queuesNowData struct {
 	now    map[string]connectdata.QueueNow
 }
 
-func readQueuesNow(ctx context.Context, in *connectdata.Instance) (d queuesNowData, err error) {
-	if d.queues, err = in.EnabledStandardQueues(ctx); err != nil {
+var queuesNow perInstance[queuesNowData]
+
+// readQueuesNow reads the enabled standard queues and their real-time
+// metrics, once a run (DAILY-QUEUE-01 and -03 judge the same moment).
+func readQueuesNow(ctx context.Context, in *connectdata.Instance) (queuesNowData, error) {
+	return queuesNow.get(ctx, in, func(ctx context.Context, in *connectdata.Instance) (d queuesNowData, err error) {
+		if d.queues, err = in.EnabledStandardQueues(ctx); err != nil {
+			return d, err
+		}
+		d.now, err = in.CurrentQueueMetrics(ctx, d.queues)
 		return d, err
-	}
-	d.now, err = in.CurrentQueueMetrics(ctx, d.queues)
-	return d, err
+	})
+}
+
+var queueDays perInstance[map[string]map[string]float64]
+
+// queueHistory reads the last 24 hours of every enabled standard queue once
+// a run, in one GetMetricDataV2 pass for every daily control that judges it:
+// MAX_QUEUED_TIME (DAILY-QUEUE-02), SERVICE_LEVEL within
+// queue.service_level_seconds and ABANDONMENT_RATE (DAILY-ROUTING-03).
+func queueHistory(ctx context.Context, in *connectdata.Instance) (map[string]map[string]float64, error) {
+	return queueDays.get(ctx, in, func(ctx context.Context, in *connectdata.Instance) (map[string]map[string]float64, error) {
+		queues, err := in.EnabledStandardQueues(ctx)
+		if err != nil {
+			return nil, err
+		}
+		start, end := day()
+		sl, _ := env.Config.Threshold("queue.service_level_seconds", "")
+		return in.QueueHistoryMetrics(ctx, queues, start, end, []types.MetricV2{
+			{Name: aws.String("MAX_QUEUED_TIME")},
+			{Name: aws.String("SERVICE_LEVEL"), Threshold: []types.ThresholdV2{{Comparison: aws.String("LT"), ThresholdValue: aws.Float64(sl)}}},
+			{Name: aws.String("ABANDONMENT_RATE")},
+		})
+	})
 }
 
 // queueNow is an enabled standard queue, its finding and its real-time metrics.

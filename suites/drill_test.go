@@ -1,0 +1,139 @@
+package suites
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/connect-compliance/connect-compliance/helpers/awsclient"
+	"github.com/connect-compliance/connect-compliance/helpers/catalog"
+	"github.com/connect-compliance/connect-compliance/helpers/evidence"
+)
+
+// drillNotEnabled starts the reason a drill control gives when the run did
+// not opt in to drills (suites/dr, drillOff).
+const drillNotEnabled = "drill not enabled"
+
+// simCallLog reads a call log written through COMPLIANCE_SIM_CALLS.
+func simCallLog(t *testing.T, path string) []struct{ Service, Operation, Region string } {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []struct{ Service, Operation, Region string }
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var c struct{ Service, Operation, Region string }
+		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// drillConfig is compliance.yaml with drills enabled for its account.
+func drillConfig(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../compliance.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waivers, _ := filepath.Abs("../waivers.yaml")
+	s := strings.Replace(string(b), "# drill: {enabled: false}", "drill: {enabled: true}", 1)
+	s = strings.Replace(s, "waivers: waivers.yaml", "waivers: "+waivers, 1)
+	if !strings.Contains(s, "drill: {enabled: true}") {
+		t.Fatal("compliance.yaml no longer has the commented drill setting this test enables")
+	}
+	p := filepath.Join(t.TempDir(), "drill.yaml")
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestDrills runs the dr suite on the healthy scenario twice: without the
+// opt-in the drill controls are not_applicable and no mutating (drill)
+// operation reaches the simulator; with COMPLIANCE_ALLOW_DRILL=1 and
+// drill.enabled they run (the primary region failed by fault injection),
+// pass, and report their measurements in the evidence.
+func TestDrills(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the suites")
+	}
+	cat, err := catalog.Load("catalog.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cat.Tagged("dr")) == 0 {
+		t.Skip("no dr controls")
+	}
+	bins := buildSuites(t, suiteTags(t, cat))
+	drills := map[string][]string{
+		"DR-FAILOVER-04": {"RTO: failover applied after (s)"},
+		"DR-RESTORE-02":  {"RTO: restored and verified after (s)", "RPO: age of the newest recovery point (s)"},
+	}
+	for _, tc := range []struct {
+		name  string
+		env   []string
+		drill bool
+	}{
+		{"without the opt-in", nil, false},
+		{"config enables drills but the run does not opt in", []string{"COMPLIANCE_CONFIG=" + drillConfig(t)}, false},
+		{"with the opt-in", []string{"COMPLIANCE_CONFIG=" + drillConfig(t), "COMPLIANCE_ALLOW_DRILL=1"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			calls := filepath.Join(t.TempDir(), "calls.jsonl")
+			res := runScenario(t, "healthy", []string{"dr"}, bins, append(tc.env, "COMPLIANCE_SIM_CALLS="+calls)...)
+			for _, c := range res.Controls {
+				wants, isDrill := drills[c.ID]
+				if !isDrill {
+					continue
+				}
+				if !tc.drill {
+					if c.Outcome != evidence.NotApplicable || !strings.Contains(c.Summary, drillNotEnabled) {
+						t.Errorf("%s: %s (%s), want not_applicable: %s", c.ID, c.Outcome, c.Summary, drillNotEnabled)
+					}
+					continue
+				}
+				if c.Outcome != evidence.Pass {
+					t.Errorf("%s: %s, want pass\n%s\n%s", c.ID, c.Outcome, c.Error, c.Output)
+					continue
+				}
+				var msgs []string
+				for _, f := range c.Findings {
+					msgs = append(msgs, f.Message)
+				}
+				for _, w := range wants {
+					if !strings.Contains(strings.Join(msgs, "\n"), w) {
+						t.Errorf("%s: evidence does not report %q:\n%s", c.ID, w, strings.Join(msgs, "\n"))
+					}
+				}
+			}
+			mutating := 0
+			var failover, restore bool
+			for _, call := range simCallLog(t, calls) {
+				svc, _ := awsclient.ServiceForSigningName(call.Service)
+				if awsclient.DrillOperation(svc, call.Operation) {
+					mutating++
+					failover = failover || call.Operation == "UpdateTrafficDistribution" && call.Region == "us-west-2"
+					restore = restore || call.Operation == "StartRestoreJob"
+				}
+			}
+			switch {
+			case !tc.drill && mutating > 0:
+				t.Errorf("%d drill operations reached the simulator without the opt-in", mutating)
+			case tc.drill && !failover:
+				t.Errorf("the failover drill made no UpdateTrafficDistribution from the replica region")
+			case tc.drill && !restore:
+				t.Errorf("the restore drill made no StartRestoreJob")
+			}
+		})
+	}
+}
