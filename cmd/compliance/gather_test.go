@@ -95,8 +95,8 @@ func TestMatrixRunsMergeIntoOneReport(t *testing.T) {
 		t.Fatalf("matrix %s: %v", matrixJSON, err)
 	}
 	down := filepath.Join(t.TempDir(), "emea-west-down.yaml")
-	writeFile(t, down, "description: ListQueues refused in one account and region.\nbase: two-accounts\nfaults:\n"+
-		"  - {service: connect, operation: ListQueues, account: \"210987654321\", region: us-west-2, error: AccessDeniedException}\n")
+	writeFile(t, down, "description: one account and region unavailable.\nbase: two-accounts\nfaults:\n"+
+		"  - {account: \"210987654321\", region: us-west-2, outage: unavailable}\n")
 
 	for _, tc := range []struct {
 		name, scenario string
@@ -146,10 +146,12 @@ func TestMatrixRunsMergeIntoOneReport(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(res.Controls) == 0 {
-				t.Fatal("no controls in the merged report")
-			}
+			judged := 0
 			for _, c := range res.Controls {
+				if c.Outcome == evidence.NotApplicable && len(c.Findings) == 0 {
+					continue // nothing configured for it (DAILY-TEL-03 without SIP trunks)
+				}
+				judged++
 				where := map[string]evidence.Outcome{}
 				for _, fd := range c.Findings {
 					if fd.Account == "" || fd.Region == "" {
@@ -174,6 +176,9 @@ func TestMatrixRunsMergeIntoOneReport(t *testing.T) {
 				if c.Outcome != wantOutcome {
 					t.Errorf("%s: outcome %s, want %s", c.ID, c.Outcome, wantOutcome)
 				}
+			}
+			if judged == 0 {
+				t.Fatal("no control judged in the merged report")
 			}
 		})
 	}

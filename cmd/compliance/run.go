@@ -24,6 +24,8 @@ func commands() []command {
 		{"gather", "lay out several runs' results for one merged report", runGather},
 		{"iam-policy", "print the least-privilege IAM policy (--drill: the drill policy)", runIAMPolicy},
 		{"sim", "run the AWS simulator standalone: sim serve --scenario NAME [--addr HOST:PORT]", runSim},
+		{"snapshot", "export an instance's configuration as diff-friendly JSON: snapshot --out DIR", runSnapshot},
+		{"impact", "what a change between two snapshots touches: impact --from DIR --to DIR [--json]", runImpact},
 		{"help", "show this help", nil},
 	}
 }

@@ -194,7 +194,7 @@ func TestSimServe(t *testing.T) {
 			// naming the region, botocore's S3 region redirector re-signs for it, and the
 			// bucket has no lifecycle configuration.
 			"s3.no_lifecycle":             "NoSuchLifecycleConfiguration",
-			"backup.list_recovery_points": float64(7), "lexv2.list_bots": "ProdEastOrderBot", "lambda.throttle_or_missing": "ResourceNotFoundException",
+			"backup.list_recovery_points": float64(14), "lexv2.list_bots": "AcmeOrderBot", "lambda.throttle_or_missing": "ResourceNotFoundException",
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("boto3 results (-want +got):\n%s", diff)
@@ -271,7 +271,7 @@ out["logs.filter_log_events"] = sum(len(p["events"]) for p in c("logs").get_pagi
 out["dynamodb.describe_table"] = c("dynamodb").describe_table(TableName="prod-east-customers")["Table"]["TableArn"]
 out["cloudtrail.lookup_events"] = c("cloudtrail").lookup_events()["Events"][0]["EventName"]
 out["codepipeline.get_pipeline"] = c("codepipeline").get_pipeline(name="prod-east-flows")["pipeline"]["version"]
-out["rds.describe_db_instances"] = c("rds").describe_db_instances()["DBInstances"][0]["DBInstanceIdentifier"]
+out["rds.describe_db_instances"] = c("rds").describe_db_instances(DBInstanceIdentifier="prod-east-reporting")["DBInstances"][0]["DBInstanceIdentifier"]
 s3 = c("s3", s3={"addressing_style": "path"})
 out["s3.get_bucket_lifecycle"] = s3.get_bucket_lifecycle_configuration(Bucket="acme-prod-east-recordings")["Rules"][0]["ID"]
 try:
