@@ -28,6 +28,7 @@ var Allowlist = map[string][]string{
 		"ListContactFlowModules",           // quarterly, dr
 		"DescribeContactFlowModule",        // quarterly, dr
 		"ListBots",                         // quarterly, dr
+		"ListIntegrationAssociations",      // quarterly: QUARTERLY-INTEG-01
 		"SearchQueues",                     // daily: queue inventory, 500 a call
 		"SearchRoutingProfiles",            // daily: routing profiles with queues and user counts
 		"SearchAgentStatuses",              // daily

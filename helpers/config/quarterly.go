@@ -16,6 +16,7 @@ import (
 //	  required_instance_attributes: [CONTACTFLOW_LOGS, CONTACT_LENS]
 //	  lambda_runtimes:                      # added to, or overriding, DefaultLambdaRuntimes
 //	    - {runtime: python3.11, deprecated: "2026-06-30"}
+//	  required_integrations: [APPLICATION/SALESFORCE]   # TYPE or TYPE/SOURCE_TYPE
 //	  crm:
 //	    secrets: ["salesforce/*", "servicenow/*"]   # CRM connector credentials (Secrets Manager names)
 //	    functions: ["*salesforce*", "*crm*"]        # CRM-facing Lambda functions
@@ -28,6 +29,10 @@ type QuarterlyConfig struct {
 	LambdaRuntimes []LambdaRuntime `yaml:"lambda_runtimes"`
 	// CRM names the CRM connector's credentials and functions.
 	CRM *CRMConfig `yaml:"crm"`
+	// RequiredIntegrations are the integration associations every instance
+	// must have (QUARTERLY-INTEG-01), as TYPE (Connect IntegrationType, e.g.
+	// EVENT) or TYPE/SOURCE_TYPE (APPLICATION/SALESFORCE); default none.
+	RequiredIntegrations []string `yaml:"required_integrations"`
 }
 
 // LambdaRuntime is one row of the runtime deprecation table.
@@ -135,6 +140,12 @@ var instanceAttributeTypes = []string{"INBOUND_CALLS", "OUTBOUND_CALLS", "CONTAC
 	"AUTO_RESOLVE_BEST_VOICES", "USE_CUSTOM_TTS_VOICES", "EARLY_MEDIA", "MULTI_PARTY_CONFERENCE", "HIGH_VOLUME_OUTBOUND",
 	"ENHANCED_CONTACT_MONITORING", "ENHANCED_CHAT_MONITORING", "MULTI_PARTY_CHAT_CONFERENCE", "MESSAGE_STREAMING"}
 
+// integrationTypes are Connect's IntegrationType values (service/connect
+// types.IntegrationType, v1.175.2), sorted.
+var integrationTypes = []string{"ANALYTICS_CONNECTOR", "APPLICATION", "CALL_TRANSFER_CONNECTOR", "CASES_DOMAIN", "COGNITO_USER_POOL", "EVENT",
+	"FILE_SCANNER", "MESSAGE_PROCESSOR", "PINPOINT_APP", "Q_MESSAGE_TEMPLATES", "SES_IDENTITY", "VOICE_ID", "WISDOM_ASSISTANT",
+	"WISDOM_KNOWLEDGE_BASE", "WISDOM_QUICK_RESPONSES"}
+
 // validateQuarterly checks the quarterly: section.
 func (c *Config) validateQuarterly(doc docErrorf) error {
 	q := c.Quarterly
@@ -158,6 +169,13 @@ func (c *Config) validateQuarterly(doc docErrorf) error {
 		seen[r.Runtime] = true
 		if _, err := time.Parse(time.DateOnly, r.Deprecated); err != nil {
 			return doc.Errorf(p+".deprecated", "want the deprecation date as YYYY-MM-DD, got %q", r.Deprecated)
+		}
+	}
+	for i, r := range q.RequiredIntegrations {
+		typ, _, _ := strings.Cut(r, "/")
+		if !slices.Contains(integrationTypes, typ) {
+			return doc.Errorf(fmt.Sprintf("$.quarterly.required_integrations[%d]", i),
+				"want TYPE or TYPE/SOURCE_TYPE with a Connect integration type (%s), got %q", strings.Join(integrationTypes, ", "), r)
 		}
 	}
 	if q.CRM != nil {
