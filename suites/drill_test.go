@@ -38,8 +38,9 @@ func simCallLog(t *testing.T, path string) []struct{ Service, Operation, Region 
 	return out
 }
 
-// drillConfig is compliance.yaml with drills enabled for its account.
-func drillConfig(t *testing.T) string {
+// drillConfig is compliance.yaml with drills enabled for its account, and
+// the replacements (old, new, old, new, ...) applied.
+func drillConfig(t *testing.T, replace ...string) string {
 	t.Helper()
 	b, err := os.ReadFile("../compliance.yaml")
 	if err != nil {
@@ -50,6 +51,12 @@ func drillConfig(t *testing.T) string {
 	s = strings.Replace(s, "waivers: waivers.yaml", "waivers: "+waivers, 1)
 	if !strings.Contains(s, "drill: {enabled: true}") {
 		t.Fatal("compliance.yaml no longer has the commented drill setting this test enables")
+	}
+	for i := 0; i+1 < len(replace); i += 2 {
+		if !strings.Contains(s, replace[i]) {
+			t.Fatalf("compliance.yaml no longer has %q", replace[i])
+		}
+		s = strings.Replace(s, replace[i], replace[i+1], 1)
 	}
 	p := filepath.Join(t.TempDir(), "drill.yaml")
 	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
@@ -133,6 +140,78 @@ func TestDrills(t *testing.T) {
 				t.Errorf("the failover drill made no UpdateTrafficDistribution from the replica region")
 			case tc.drill && !restore:
 				t.Errorf("the restore drill made no StartRestoreJob")
+			}
+		})
+	}
+}
+
+// TestDrillsFailAndError runs the drills, opted in, where they must not
+// pass: the default traffic distribution group is being deleted (nothing to
+// shift: the failover drill fails), the newest recovery point is older than
+// the RPO (the restore drill fails), and the drill's own calls are denied
+// (both error, never pass). Each failing finding names the resource, the
+// observed value and the objective.
+func TestDrillsFailAndError(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the suites")
+	}
+	cat, err := catalog.Load("catalog.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cat.Tagged("dr")) == 0 {
+		t.Skip("no dr controls")
+	}
+	bins := buildSuites(t, suiteTags(t, cat))
+	dir := t.TempDir()
+	scenario := func(name, body string) string {
+		p := filepath.Join(dir, name+".yaml")
+		if err := os.WriteFile(p, []byte("description: "+name+"\nbase: healthy\n"+body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	groupFailed := scenario("default-group-pending-deletion", `accounts:
+  "123456789012":
+    regions:
+      us-east-1:
+        connect:
+          traffic_distribution_groups:
+            - {name: acme-contact-default, instance: 8f1c6a2e-0b7d-4c55-9d3e-1a2b3c4d5e6f, status: PENDING_DELETION}
+`)
+	denied := scenario("drill-calls-denied", `faults:
+  - {service: connect, operation: UpdateTrafficDistribution, error: AccessDeniedException}
+  - {service: backup, operation: StartRestoreJob, error: AccessDeniedException}
+`)
+	for _, tc := range []struct {
+		name, scenario string
+		config         string
+		want           map[string]evidence.Outcome
+	}{
+		{"default group not active", groupFailed, drillConfig(t),
+			map[string]evidence.Outcome{"DR-FAILOVER-04": evidence.Fail, "DR-RESTORE-02": evidence.Pass}},
+		{"recovery point older than the RPO", "healthy",
+			drillConfig(t, "dr.restore_rpo_seconds: 86400", "dr.restore_rpo_seconds: 3600"),
+			map[string]evidence.Outcome{"DR-FAILOVER-04": evidence.Pass, "DR-RESTORE-02": evidence.Fail}},
+		{"drill calls denied", denied, drillConfig(t),
+			map[string]evidence.Outcome{"DR-FAILOVER-04": evidence.Error, "DR-RESTORE-02": evidence.Error}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := runScenario(t, tc.scenario, []string{"dr"}, bins, "COMPLIANCE_CONFIG="+tc.config, "COMPLIANCE_ALLOW_DRILL=1")
+			for _, c := range res.Controls {
+				want, ok := tc.want[c.ID]
+				if !ok {
+					continue
+				}
+				if c.Outcome != want {
+					t.Errorf("%s: %s, want %s\n  summary: %s\n  error: %s", c.ID, c.Outcome, want, c.Summary, c.Error)
+					continue
+				}
+				for _, f := range c.Findings {
+					if f.Outcome == evidence.Fail && (f.Resource == "" || f.Observed == "" || f.Expected == "" || !strings.Contains(f.Message, f.Observed)) {
+						t.Errorf("%s: failing finding %+v must name the resource, the observed value and the objective", c.ID, f)
+					}
+				}
 			}
 		})
 	}
