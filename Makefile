@@ -72,6 +72,7 @@ space := $(empty) $(empty)
 SUITE_TAGS := $(subst $(space),$(comma),$(strip $(SUITES)))
 
 vet:
+	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt -w these files:" $$unformatted >&2; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags $(SUITE_TAGS) ./...
 

@@ -65,12 +65,10 @@ func drillConfig(t *testing.T, replace ...string) string {
 	return p
 }
 
-// TestDrills runs the dr suite on the healthy scenario twice: without the
-// opt-in the drill controls are not_applicable and no mutating (drill)
-// operation reaches the simulator; with COMPLIANCE_ALLOW_DRILL=1 and
-// drill.enabled they run (the primary region failed by fault injection),
-// pass, and report their measurements in the evidence.
-func TestDrills(t *testing.T) {
+// drSuiteBinaries builds the suites for a drill test (skipped in -short
+// runs and when the dr suite has no controls).
+func drSuiteBinaries(t *testing.T) map[string]string {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and runs the suites")
 	}
@@ -81,7 +79,16 @@ func TestDrills(t *testing.T) {
 	if len(cat.Tagged("dr")) == 0 {
 		t.Skip("no dr controls")
 	}
-	bins := buildSuites(t, suiteTags(t, cat))
+	return buildSuites(t, suiteTags(t, cat))
+}
+
+// TestDrills runs the dr suite on the healthy scenario twice: without the
+// opt-in the drill controls are not_applicable and no mutating (drill)
+// operation reaches the simulator; with COMPLIANCE_ALLOW_DRILL=1 and
+// drill.enabled they run (the primary region failed by fault injection),
+// pass, and report their measurements in the evidence.
+func TestDrills(t *testing.T) {
+	bins := drSuiteBinaries(t)
 	drills := map[string][]string{
 		"DR-FAILOVER-04": {"RTO: failover applied after (s)"},
 		"DR-RESTORE-02":  {"RTO: restored and verified after (s)", "RPO: age of the newest recovery point (s)"},
@@ -152,17 +159,7 @@ func TestDrills(t *testing.T) {
 // (both error, never pass). Each failing finding names the resource, the
 // observed value and the objective.
 func TestDrillsFailAndError(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the suites")
-	}
-	cat, err := catalog.Load("catalog.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(cat.Tagged("dr")) == 0 {
-		t.Skip("no dr controls")
-	}
-	bins := buildSuites(t, suiteTags(t, cat))
+	bins := drSuiteBinaries(t)
 	dir := t.TempDir()
 	scenario := func(name, body string) string {
 		p := filepath.Join(dir, name+".yaml")

@@ -86,7 +86,8 @@ func runScenario(t *testing.T, name string, tags []string, bins map[string]strin
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		_ = cmd.Run() // a failing control fails the binary; the report judges
-		if !slices.Contains(extraEnv, "COMPLIANCE_ALLOW_DRILL=1") { // a drill run mutates by design (drill_test.go checks its calls)
+		// A drill run mutates by design (drill_test.go checks its calls).
+		if !slices.Contains(extraEnv, "COMPLIANCE_ALLOW_DRILL=1") {
 			recordSimCalls(t, name, filepath.Join(out, tag+"-sim-calls.jsonl"))
 		}
 		in := filepath.Join(out, tag+".json")
