@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 
 	"github.com/connect-compliance/connect-compliance/fixtures/awssim"
+	"github.com/connect-compliance/connect-compliance/fixtures/simclient"
 	"github.com/connect-compliance/connect-compliance/helpers/changetrail"
 )
 
@@ -28,7 +29,7 @@ func client(t *testing.T, events []*awssim.TrailEvent, faults ...awssim.Fault) *
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sim.Close() })
-	return cloudtrail.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(ep), Retryer: func() aws.Retryer { return aws.NopRetryer{} },
+	return cloudtrail.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(ep), Retryer: simclient.Retryer,
 		Credentials: credentials.NewStaticCredentialsProvider(awssim.AccessKeyFor("123456789012"), "x", "")})
 }
 

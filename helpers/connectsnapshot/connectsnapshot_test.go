@@ -14,6 +14,7 @@ import (
 
 	"github.com/connect-compliance/connect-compliance/fixtures/awssim"
 	"github.com/connect-compliance/connect-compliance/fixtures/scenarios"
+	"github.com/connect-compliance/connect-compliance/fixtures/simclient"
 	"github.com/connect-compliance/connect-compliance/helpers/connectsnapshot"
 	"github.com/connect-compliance/connect-compliance/helpers/snapshot"
 )
@@ -37,7 +38,7 @@ func simConfig(t *testing.T, scenario, region string, faults ...awssim.Fault) aw
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sim.Close() })
-	return aws.Config{Region: region, BaseEndpoint: aws.String(ep), Retryer: func() aws.Retryer { return aws.NopRetryer{} },
+	return aws.Config{Region: region, BaseEndpoint: aws.String(ep), Retryer: simclient.Retryer,
 		Credentials: credentials.NewStaticCredentialsProvider(awssim.AccessKeyFor(account), "x", "")}
 }
 

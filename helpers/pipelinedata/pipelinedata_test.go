@@ -12,6 +12,7 @@ import (
 
 	"github.com/connect-compliance/connect-compliance/fixtures/awssim"
 	"github.com/connect-compliance/connect-compliance/fixtures/scenarios"
+	"github.com/connect-compliance/connect-compliance/fixtures/simclient"
 	"github.com/connect-compliance/connect-compliance/helpers/pipelinedata"
 )
 
@@ -29,7 +30,7 @@ func reader(t *testing.T, scenario string, faults ...awssim.Fault) *pipelinedata
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sim.Close() })
-	cfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(ep), Retryer: func() aws.Retryer { return aws.NopRetryer{} },
+	cfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(ep), Retryer: simclient.Retryer,
 		Credentials: credentials.NewStaticCredentialsProvider(awssim.AccessKeyFor("123456789012"), "x", "")}
 	return pipelinedata.New(codepipeline.NewFromConfig(cfg), "123456789012", "us-east-1", "acme-contact-config")
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/connect-compliance/connect-compliance/fixtures/awssim"
+	"github.com/connect-compliance/connect-compliance/fixtures/simclient"
 	"github.com/connect-compliance/connect-compliance/helpers/rollback"
 	"github.com/connect-compliance/connect-compliance/helpers/snapshot"
 )
@@ -31,7 +32,7 @@ func TestFlowVersionsCountsPublishedFlows(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sim.Close() })
-	c := connect.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(ep), Retryer: func() aws.Retryer { return aws.NopRetryer{} },
+	c := connect.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(ep), Retryer: simclient.Retryer,
 		Credentials: credentials.NewStaticCredentialsProvider(awssim.AccessKeyFor("123456789012"), "x", "")})
 	got, err := rollback.FlowVersions(context.Background(), c, in.ID)
 	if err != nil {
