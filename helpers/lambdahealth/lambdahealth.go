@@ -48,6 +48,12 @@ type Function struct {
 	LogGroup string
 }
 
+// Ready reports whether the function can be invoked: it exists, is Active,
+// and its last update did not fail.
+func (f Function) Ready() bool {
+	return f.Exists && f.State == "Active" && f.LastUpdateStatus != "Failed"
+}
+
 // NameOf is the function name in a function ARN
 // (arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]).
 func NameOf(arn string) string {

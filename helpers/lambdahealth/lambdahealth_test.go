@@ -17,3 +17,21 @@ func TestNameOf(t *testing.T) {
 		}
 	}
 }
+
+func TestReady(t *testing.T) {
+	for _, tc := range []struct {
+		f    lambdahealth.Function
+		want bool
+	}{
+		{lambdahealth.Function{Exists: true, State: "Active", LastUpdateStatus: "Successful"}, true},
+		{lambdahealth.Function{Exists: true, State: "Active"}, true},
+		{lambdahealth.Function{Exists: true, State: "Active", LastUpdateStatus: "Failed"}, false},
+		{lambdahealth.Function{Exists: true, State: "Failed"}, false},
+		{lambdahealth.Function{Exists: true, State: "Pending"}, false},
+		{lambdahealth.Function{}, false},
+	} {
+		if got := tc.f.Ready(); got != tc.want {
+			t.Errorf("%+v: Ready %v, want %v", tc.f, got, tc.want)
+		}
+	}
+}

@@ -54,7 +54,7 @@ func TestLambdaFunctionsActive(t *testing.T) {
 				continue
 			}
 			active := 0.0
-			if f.State == "Active" && f.LastUpdateStatus != "Failed" {
+			if f.Ready() {
 				active = 1
 			}
 			if active == 0 {

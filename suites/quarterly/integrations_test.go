@@ -213,7 +213,7 @@ func TestIntegrationsAndTargetsHealthy(t *testing.T) {
 				r.ExpectState("Lambda function the instance is associated with", "not found in Lambda", "exists", false)
 			default:
 				state := f.State + ", last update " + or(f.LastUpdateStatus, "none")
-				r.ExpectState("state", state, "Active, last update not Failed", f.State == "Active" && f.LastUpdateStatus != "Failed")
+				r.ExpectState("state", state, "Active, last update not Failed", f.Ready())
 			}
 		}
 		if len(required)+len(got.bots)+len(got.functions) > 0 {
