@@ -177,7 +177,7 @@ func TestDrillOperationsNeedTheOptIn(t *testing.T) {
 	if err := shift(client); errors.As(err, &refused) {
 		t.Errorf("drill client refused a drill operation: %v", err)
 	}
-	if len(sim.Calls()) != 1 {
+	if len(sim.LastAttempts()) != 1 {
 		t.Errorf("the drill operation was not sent (sim calls %+v)", sim.Calls())
 	}
 	_, err = client.DeleteQueue(context.Background(), &connect.DeleteQueueInput{InstanceId: aws.String(instance), QueueId: aws.String("q")})

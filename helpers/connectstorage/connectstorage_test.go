@@ -52,7 +52,7 @@ func TestConfigsReadOncePerType(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	calls := 0
-	for _, c := range sim.Calls() {
+	for _, c := range sim.LastAttempts() {
 		if c.Operation == "ListInstanceStorageConfigs" {
 			calls++
 		}

@@ -46,8 +46,8 @@ func TestGetBatchesQueriesAndTreatsNoDataAsEmpty(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sim.Calls()) != 2 {
-		t.Errorf("%d GetMetricData calls for 620 queries, want 2 (<= 500 a call)", len(sim.Calls()))
+	if n := len(sim.LastAttempts()); n != 2 {
+		t.Errorf("%d GetMetricData calls for 620 queries, want 2 (<= 500 a call)", n)
 	}
 	for i, s := range series {
 		m, ok := s.Max()

@@ -65,7 +65,7 @@ func TestFlowsModulesAndDrafts(t *testing.T) {
 				t.Fatalf("flow %+v", f)
 			}
 			describes := 0
-			for _, c := range sim.Calls() {
+			for _, c := range sim.LastAttempts() {
 				if c.Operation == "DescribeContactFlow" {
 					describes++
 				}

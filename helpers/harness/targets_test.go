@@ -52,7 +52,7 @@ func TestSetupFansOutOverAccountsAndRegions(t *testing.T) {
 	}
 	// Every target's identity was checked with that account's credentials in that region.
 	var ids []string
-	for _, c := range env.Sim.Calls() {
+	for _, c := range env.Sim.LastAttempts() {
 		if c.Operation == "GetCallerIdentity" {
 			ids = append(ids, c.Account+"/"+c.Region)
 		}

@@ -64,7 +64,7 @@ func TestReaderReadsOnceAndShifts(t *testing.T) {
 		}
 	}
 	n := 0
-	for _, c := range sim.Calls() {
+	for _, c := range sim.LastAttempts() {
 		if c.Operation == "DescribeInstance" || c.Operation == "ListTrafficDistributionGroups" || c.Operation == "GetTrafficDistribution" {
 			n++
 		}

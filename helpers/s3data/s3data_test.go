@@ -107,7 +107,7 @@ func TestNewestAndGet(t *testing.T) {
 		t.Errorf("newest two (-want +got):\n%s", diff)
 	}
 	lists := 0
-	for _, c := range sim.Calls() {
+	for _, c := range sim.LastAttempts() {
 		if c.Operation == "ListObjectsV2" {
 			lists++
 		}

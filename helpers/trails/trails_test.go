@@ -57,7 +57,7 @@ func TestTrailsIncludeShadowsWithStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	describes := 0
-	for _, c := range sim.Calls() {
+	for _, c := range sim.LastAttempts() {
 		if c.Operation == "DescribeTrails" {
 			describes++
 		}
