@@ -30,6 +30,6 @@ func ExampleFlow_FailureOutcomesOfLambda() {
 	}
 	// Output:
 	// silent_end at bye safe: false
-	// unsafe_failure_path: lookup (InvokeLambdaFunction): if the Lambda function fails, callers can end up in: silent_end at bye
-	// unsafe_failure_path: queue (TransferContactToQueue): if the queue transfer fails, callers can end up in: silent_end at bye
+	// unsafe_failure_path: lookup (InvokeLambdaFunction): when the Lambda function fails, its error branch leads callers to "bye" (DisconnectParticipant), which ends the call without a word to them on the way: they are hung up on without being told why
+	// unsafe_failure_path: queue (TransferContactToQueue): when the queue transfer fails, its error branch leads callers to "bye" (DisconnectParticipant), which ends the call without a word to them on the way: they are hung up on without being told why
 }
