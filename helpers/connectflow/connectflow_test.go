@@ -2,6 +2,7 @@ package connectflow_test
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -122,27 +123,69 @@ func TestModulesReturnToTheirCaller(t *testing.T) {
 	}
 }
 
+// FuzzParseAndAnalyze: parsing and analysing any content never panics and
+// gives the same answer twice; seeded with every flow of the corpus.
 func FuzzParseAndAnalyze(f *testing.F) {
-	for _, name := range []string{"resilient-inbound.json", "fragile-inbound.json"} {
-		b, err := os.ReadFile("testdata/" + name)
+	seeds, err := filepath.Glob("testdata/corpus/*/*.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	seeds = append(seeds, "testdata/resilient-inbound.json", "testdata/fragile-inbound.json")
+	for _, name := range seeds {
+		if strings.HasSuffix(name, "manifest.json") {
+			continue
+		}
+		b, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add(b)
+		f.Add(b, "CONTACT_FLOW")
 	}
-	f.Add([]byte(`{"StartAction":"a","Actions":[{"Identifier":"a","Type":"Loop","Transitions":{"NextAction":"a"}}]}`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		fl, err := connectflow.Parse(b)
+	f.Add([]byte(`{"StartAction":"a","Actions":[{"Identifier":"a","Type":"Loop","Transitions":{"NextAction":"a"}}]}`), "CUSTOMER_QUEUE")
+	f.Add([]byte(`{"modules":[]}`), "")
+	f.Fuzz(func(t *testing.T, b []byte, flowType string) {
+		analyse := func() (string, error) {
+			fl, err := connectflow.Parse(b)
+			if err != nil {
+				return "", err
+			}
+			fl.Type = flowType
+			mod, err := connectflow.ParseModule(b)
+			if err != nil {
+				return "", err
+			}
+			var out []string
+			for _, i := range fl.Analyze() {
+				if i.Kind == "" {
+					t.Fatalf("issue without a kind: %+v", i)
+				}
+				out = append(out, i.String())
+			}
+			for i := range fl.Actions {
+				for _, o := range fl.FailureOutcomes(fl.Actions[i].Identifier) {
+					out = append(out, o.String())
+				}
+			}
+			// The content as a flow and as a module of one instance: the
+			// flow's module calls and transfers name ids the graph may know.
+			g := connectflow.NewGraph([]connectflow.Member{
+				{ID: "flow-a", ARN: "arn:aws:connect:us-east-1:111122223333:instance/i/contact-flow/flow-a", Name: "A", Type: flowType, Flow: fl},
+				{ID: "mod-a", Name: "M", Type: "MODULE", Flow: mod},
+			})
+			for _, issues := range g.Analyze() {
+				for _, i := range issues {
+					out = append(out, i.String())
+				}
+			}
+			return strings.Join(out, "\n"), nil
+		}
+		first, err := analyse()
 		if err != nil {
 			return
 		}
-		for _, i := range fl.Analyze() {
-			if i.Kind == "" {
-				t.Fatalf("issue without a kind: %+v", i)
-			}
-		}
-		for i := range fl.Actions {
-			fl.FailureOutcomes(fl.Actions[i].Identifier)
+		second, _ := analyse()
+		if first != second {
+			t.Fatalf("not deterministic:\n%s\n---\n%s", first, second)
 		}
 	})
 }
