@@ -178,7 +178,7 @@ func (g *Graph) memberIssues(m int32) {
 			continue
 		}
 		a := g.act[x]
-		spec, known := actionTable[a.Type]
+		spec, known := g.spec[x], g.known[x]
 		if !known {
 			g.issue(x, UnknownActionType, "action type %q is not in the Amazon Connect Flow Language reference: what it does, "+
 				"how it can fail and where it leads cannot be judged", a.Type)
@@ -194,23 +194,23 @@ func (g *Graph) memberIssues(m int32) {
 		if !known {
 			continue
 		}
-		if r.judgesBranches() && a.ends() == continues {
+		if r.judgesBranches() && g.end[x] == continues {
 			switch {
 			case !g.hasSuccess(x):
 				g.issue(x, DeadEndAction, "the %s has no next action: when it completes the flow stops and the caller is "+
 					"disconnected without a word", spec.what)
-			case spec.conditional && !hasDefault(a, spec):
+			case spec.conditional && !g.hasDefault(x):
 				g.issue(x, MissingDefault, "the %s has no NoMatchingCondition branch and no next action: %s matches none of "+
 					"its conditions, the flow stops and the caller is disconnected", spec.what, noMatchWho(spec))
 			}
 		}
-		if a.CanFail() {
+		if g.canFail[x] {
 			g.failureIssues(x, r, spec)
 		}
 	}
 }
 
-func noMatchWho(spec actionSpec) string {
+func noMatchWho(spec *actionSpec) string {
 	if spec.input {
 		return "when what the caller says or keys in"
 	}
@@ -268,7 +268,7 @@ func uncovered(a *Action) []string {
 	return out
 }
 
-func (g *Graph) failureIssues(x int32, r role, spec actionSpec) {
+func (g *Graph) failureIssues(x int32, r role, spec *actionSpec) {
 	a := g.act[x]
 	if missing := uncovered(a); len(missing) > 0 {
 		if r.judgesBranches() {
@@ -392,10 +392,7 @@ func (g *Graph) outcome(w int32, k int) Outcome {
 func (g *Graph) edgeLabel(x, e int32) (label, target string) {
 	a := g.act[x]
 	i := int(e - g.eOff[x])
-	terminal := a.ends() != continues
-	if _, known := actionTable[a.Type]; !known {
-		terminal = false
-	}
+	terminal := g.end[x] != continues
 	if !terminal {
 		if a.Transitions.NextAction != "" {
 			if i == 0 {

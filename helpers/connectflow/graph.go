@@ -37,7 +37,16 @@ type Graph struct {
 	off   []int32 // first node of each member; off[len(members)] = node count
 	act   []*Action
 	owner []int32
-	start []int32 // start node of each member, -1 when StartAction names no action
+	// per node, from the action table: its row, whether the type is known,
+	// how it ends on success (unknown types continue), whether it can fail,
+	// and whether it can leave the caller with nowhere to go (strands).
+	spec    []*actionSpec
+	known   []bool
+	end     []ending
+	canFail []bool
+	strand  []bool
+	ops     [][]string // the first operand of each condition ("True", "ContinueLooping", ...)
+	start   []int32    // start node of each member, -1 when StartAction names no action
 
 	// edges of every node (CSR: eOff[x]..eOff[x+1]); eTo -1 is a missing target.
 	eOff  []int32
@@ -168,6 +177,26 @@ func (g *Graph) build() {
 			}
 		}
 	}
+	g.spec = make([]*actionSpec, n)
+	g.known = make([]bool, n)
+	g.end = make([]ending, n)
+	g.canFail = make([]bool, n)
+	g.strand = make([]bool, n)
+	g.ops = make([][]string, n)
+	for x, a := range g.act {
+		if len(a.Transitions.Conditions) > 0 {
+			g.ops[x] = make([]string, len(a.Transitions.Conditions))
+			for i, c := range a.Transitions.Conditions {
+				g.ops[x][i] = c.operand()
+			}
+		}
+		s, ok := actionTable[a.Type]
+		g.spec[x], g.known[x] = &s, ok
+		if ok {
+			g.end[x] = a.ends()
+		}
+		g.canFail[x] = a.CanFail()
+	}
 	g.eOff = make([]int32, n+1)
 	g.xfer = make([]int32, n)
 	g.invoke = make([]int32, n)
@@ -185,13 +214,16 @@ func (g *Graph) build() {
 		}
 	}
 	g.eOff[n] = int32(len(g.eTo))
+	for x := range g.act {
+		g.strand[x] = g.known[x] && g.end[x] == continues && g.strands(int32(x))
+	}
 	g.reachability()
 }
 
 func (g *Graph) addEdges(x int32, pos map[string]int32) {
 	a := g.act[x]
-	s, known := actionTable[a.Type]
-	terminal := known && a.ends() != continues
+	s, known := g.spec[x], g.known[x]
+	terminal := g.end[x] != continues
 	add := func(id string, k edgeKind) {
 		to, ok := pos[id]
 		if !ok {
@@ -205,16 +237,16 @@ func (g *Graph) addEdges(x int32, pos map[string]int32) {
 		choice = eChoice
 	}
 	never := edgeKind(0)
-	if known && !a.CanFail() {
+	if known && !g.canFail[x] {
 		never = eNever
 	}
 	if !terminal {
 		if a.Transitions.NextAction != "" {
 			add(a.Transitions.NextAction, eSuccess|choice)
 		}
-		for _, c := range a.Transitions.Conditions {
+		for i, c := range a.Transitions.Conditions {
 			k := eSuccess | choice
-			if a.Type == "Loop" && c.operand() == "ContinueLooping" {
+			if a.Type == "Loop" && g.ops[x][i] == "ContinueLooping" {
 				k |= eBound
 			}
 			add(c.NextAction, k)

@@ -1,5 +1,7 @@
 package connectflow
 
+import "slices"
+
 // Where callers end up, computed once for the whole graph.
 //
 // The analysis runs on a state graph: every action in three states of the
@@ -78,7 +80,7 @@ type summaries struct {
 func (s *summaries) of(v int32) *row { return &s.rows[s.comp[v]] }
 
 // stateAfter is the caller's state after an action succeeds.
-func stateAfter(st int32, spec actionSpec) int32 {
+func stateAfter(st int32, spec *actionSpec) int32 {
 	switch {
 	case spec.callback:
 		return stCallback
@@ -161,7 +163,7 @@ func (g *Graph) returnStates(s *summaries, x, st int32) (states [numStates]bool,
 // stateSucc appends the successors of state node v.
 func (g *Graph) stateSucc(s *summaries, v int32, out []int32) []int32 {
 	x, st := v/numStates, v%numStates
-	spec := actionTable[g.act[x].Type]
+	spec := g.spec[x]
 	if t := g.xfer[x]; t >= 0 && g.start[t] >= 0 {
 		out = append(out, g.start[t]*numStates+st)
 	}
@@ -191,8 +193,6 @@ func (g *Graph) stateSucc(s *summaries, v int32, out []int32) []int32 {
 // stateOutcomes adds where callers end up at state node v itself.
 func (g *Graph) stateOutcomes(s *summaries, v int32, r *row) {
 	x, st := v/numStates, v%numStates
-	a := g.act[x]
-	spec, known := actionTable[a.Type]
 	ended := func() {
 		switch st {
 		case stSilent:
@@ -207,10 +207,10 @@ func (g *Graph) stateOutcomes(s *summaries, v int32, r *row) {
 			r.add(kDangling, v)
 		}
 	}
-	if !known {
+	if !g.known[x] {
 		return
 	}
-	switch a.ends() {
+	switch g.end[x] {
 	case endsContact:
 		ended()
 	case endsFlow, returnsModule:
@@ -237,10 +237,10 @@ func (g *Graph) stateOutcomes(s *summaries, v int32, r *row) {
 			r.add(kFlowTransfer, v)
 		}
 	case continues:
-		if spec.callback {
+		if g.spec[x].callback {
 			r.add(kCallback, v)
 		}
-		if g.strands(x) {
+		if g.strand[x] {
 			r.add(kDeadEnd, v)
 		}
 		if m := g.invoke[x]; m >= 0 && g.start[m] >= 0 {
@@ -261,9 +261,7 @@ func (g *Graph) strands(x int32) bool {
 	if !g.hasSuccess(x) {
 		return true
 	}
-	a := g.act[x]
-	spec := actionTable[a.Type]
-	return spec.conditional && !hasDefault(a, spec)
+	return g.spec[x].conditional && !g.hasDefault(x)
 }
 
 func (g *Graph) hasSuccess(x int32) bool {
@@ -275,26 +273,23 @@ func (g *Graph) hasSuccess(x int32) bool {
 	return false
 }
 
-// hasDefault: where a conditional action goes when no condition matches.
-func hasDefault(a *Action, spec actionSpec) bool {
+// hasDefault: where a conditional action goes when no condition matches:
+// its next action, its NoMatchingCondition branch, or nowhere needed when
+// its conditions cover every result (CheckHoursOfOperation True and False).
+func (g *Graph) hasDefault(x int32) bool {
+	a := g.act[x]
 	if a.Transitions.NextAction != "" {
 		return true
 	}
 	if _, ok := a.errorBranch("NoMatchingCondition"); ok {
 		return true
 	}
-	if len(spec.exhaustive) == 0 {
+	exhaustive := g.spec[x].exhaustive
+	if len(exhaustive) == 0 {
 		return false
 	}
-	for _, want := range spec.exhaustive {
-		found := false
-		for _, c := range a.Transitions.Conditions {
-			if c.operand() == want {
-				found = true
-				break
-			}
-		}
-		if !found {
+	for _, want := range exhaustive {
+		if !slices.Contains(g.ops[x], want) {
 			return false
 		}
 	}
