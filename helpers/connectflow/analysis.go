@@ -285,7 +285,7 @@ func (g *Graph) failureIssues(x int32, r role, spec *actionSpec) {
 	// clean-up flow, a campaign call nobody answered) is not made worse by
 	// a failure that ends it the same way.
 	fr := g.failureRow(g.success, x)
-	sr := *g.success.of(x*numStates + stSilent)
+	sr := g.successRow(x)
 	if m := g.owner[x]; g.roles[m] == roleModule {
 		g.afterReturn(m, &fr)
 		g.afterReturn(m, &sr)
@@ -344,6 +344,24 @@ func orList(ts []string) string {
 		return ts[0]
 	}
 	return strings.Join(ts[:len(ts)-1], ", ") + " or " + ts[len(ts)-1] + " (nor NoMatchingError)"
+}
+
+// successRow is where callers end up when x succeeds, compared with where
+// they end up when it fails. What x says itself does not count: a failed
+// prompt routed to the hang-up its success leads to loses the prompt, not
+// the caller.
+func (g *Graph) successRow(x int32) row {
+	if !g.spec[x].messages {
+		return *g.success.of(x*numStates + stSilent)
+	}
+	r := emptyRow
+	g.stateOutcomes(g.success, x*numStates+stSilent, &r)
+	for e := g.eOff[x]; e < g.eOff[x+1]; e++ {
+		if to := g.eTo[e]; to >= 0 && g.eKind[e]&eSuccess != 0 {
+			r.merge(g.success.of(to*numStates + stSilent))
+		}
+	}
+	return r
 }
 
 // failureRow is where callers end up from x's error branches, in the
