@@ -184,7 +184,7 @@ func (g *Graph) memberIssues(m int32) {
 				"how it can fail and where it leads cannot be judged", a.Type)
 		}
 		if missing := g.danglingTargets(x); len(missing) > 0 {
-			g.issue(x, DanglingTransition, "%s: the flow stops there and the caller is disconnected", strings.Join(missing, "; "))
+			g.issue(x, DanglingTransition, "%s: %s", strings.Join(missing, "; "), r.stops())
 		}
 		if bot, ok := a.lexV1(); ok {
 			g.issue(x, LexV1Bot, "talks to the Lex V1 bot %s: Amazon Lex V1 has reached end of support, so this block fails and "+

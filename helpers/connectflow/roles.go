@@ -54,3 +54,14 @@ func (r role) judgesBranches() bool { return r == roleCaller || r == roleModule 
 // judgesFailurePaths: a failure that hangs up on the caller without a word
 // strands them.
 func (r role) judgesFailurePaths() bool { return r == roleCaller || r == roleModule || r == roleQueue }
+
+// stops says what happens when the flow stops where it should not.
+func (r role) stops() string {
+	switch r {
+	case roleCaller, roleModule:
+		return "the flow stops there and the caller is disconnected"
+	case roleQueue:
+		return "the queue flow stops there: the caller waits in queue without its prompts"
+	}
+	return "the flow stops there"
+}
