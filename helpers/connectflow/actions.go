@@ -26,6 +26,17 @@ import (
 // Guide (Transfer to phone number, Authenticate customer, Data table, Get
 // stored content, Create persistent contact association); their page is
 // named in the table too.
+//
+// Read page by page for this table (their Errors and Restrictions
+// sections): TransferContactToQueue, DequeueContactAndTransferToQueue,
+// UpdateContactTargetQueue, TransferContactToAgent, UpdateContactCallbackNumber,
+// UpdatePreviousContactParticipantState, UpdateContactRoutingBehavior,
+// ResumeContact, CheckHoursOfOperation, Compare, Wait, DisconnectParticipant,
+// MessageParticipant, ConnectParticipantWithLexBot, InvokeLambdaFunction,
+// TransferParticipantToThirdParty. The other rows take NoMatchingError, the
+// error every flow block's "Error" branch stands for, and mark as unable to
+// fail only the blocks that have no Error branch (logging, recording, voice,
+// routing priority, attribute checks, percentage splits, Loop).
 
 // ending says what an action does to the flow when it succeeds.
 type ending uint8
