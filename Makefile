@@ -91,7 +91,7 @@ iam-policy:
 	$(GO) run ./cmd/compliance iam-policy --drill > deploy/iam/drill-policy.json
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./fixtures/... ./reports/...
+	$(GO) test -run '^$$' -bench . -benchmem ./fixtures/... ./reports/... ./helpers/connectflow/
 
 clean:
 	rm -rf $(OUT) bin

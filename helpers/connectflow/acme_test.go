@@ -9,7 +9,10 @@ import (
 
 // The flows of the simulator's dr scenarios: the healthy main IVR (every
 // failure reaches a queue, a callback or a message) and the billing flow
-// with planted dead ends (dr-flow-dead-ends).
+// with planted dead ends (dr-flow-dead-ends). Its "hear your balance
+// again" choice loops back to the menu by the caller's choice (not an
+// unbounded loop), and its old survey block is never reached (dead code,
+// not a finding).
 func TestScenarioFlows(t *testing.T) {
 	tests := []struct {
 		file       string
@@ -19,7 +22,7 @@ func TestScenarioFlows(t *testing.T) {
 	}{
 		{"testdata/acme-main-ivr.json", nil, "acme-crm-lookup", []OutcomeKind{Callback, MessageThenEnd, Queue}},
 		{"testdata/acme-billing-dead-ends.json", []string{
-			"dangling_transition menu", "missing_error_branch balance", "unbounded_loop menu", "unreachable_action old-survey",
+			"dangling_transition menu", "missing_error_branch balance",
 		}, "acme-crm-lookup", []OutcomeKind{DeadEnd}},
 	}
 	for _, tt := range tests {
@@ -35,18 +38,11 @@ func TestScenarioFlows(t *testing.T) {
 			}
 			var got []string
 			for _, is := range f.Analyze() {
-				if is.Kind != UnsafeFailure { // reported alongside the structural issues
-					got = append(got, string(is.Kind)+" "+is.Action)
-				}
+				got = append(got, string(is.Kind)+" "+is.Action)
 			}
 			slices.Sort(got)
-			for _, w := range tt.wantIssues {
-				if !slices.Contains(got, w) {
-					t.Errorf("issues %v: missing %q", got, w)
-				}
-			}
-			if tt.wantIssues == nil && len(f.Analyze()) > 0 {
-				t.Errorf("healthy flow has issues: %v", f.Analyze())
+			if !slices.Equal(got, tt.wantIssues) {
+				t.Errorf("issues %v, want %v", got, tt.wantIssues)
 			}
 			var kinds []OutcomeKind
 			for _, os := range f.FailureOutcomesOfLambda(tt.lambda) {

@@ -3,16 +3,26 @@
 // DescribeContactFlowModule return) into a graph and answers the questions a
 // resilience review asks of it:
 //
-//   - does every error-capable action (Lambda, Lex, input, queue and
-//     external transfers, module calls) have its error and timeout branches;
-//   - where do callers end up when one of them fails (a queue, a message then
-//     a hang-up, a callback — or silence, a dead end, a loop);
-//   - are there transitions to actions that do not exist, actions nothing
-//     reaches, or loops with no counter to end them.
+//   - can an action fail (by the Flow Language reference of its type, see
+//     actions.go), and does it have an error branch for it (NoMatchingError
+//     catches every error the action does not list);
+//   - where do callers end up when it fails (a queue, a message then a
+//     hang-up, a callback, another flow — or silence, a dead end);
+//   - are there transitions to actions that do not exist, actions with
+//     nowhere to go, action types the reference does not know, cycles
+//     callers can go round forever with no counter on them, Lex V1 bots.
 //
-// It is a static analysis of one flow's content: it does not call AWS and
-// does not follow TransferToFlow into other flows (the caller can, with
-// Outcome.Flow). It is not a flow runtime.
+// What is judged depends on the flow's type: callers move through inbound
+// and transfer flows; customer queue, hold and whisper flows loop on purpose
+// and end without hanging up; agent hold and whisper flows have no caller.
+// Flow.Analyze judges one flow on its own; a Graph judges the published
+// flows and modules of an instance together, following TransferToFlow and
+// InvokeFlowModule, and reports what goes wrong downstream on the flow where
+// the failure happens. The analysis is one pass over the graph (strongly
+// connected components, summaries computed once): linear in its size.
+//
+// It is a static analysis: it does not call AWS and it is not a flow
+// runtime (it does not evaluate conditions or attributes).
 //
 // The Flow Language is documented in the Amazon Connect Administrator Guide,
 // "Amazon Connect Flow language" (Actions, Transitions: NextAction, Errors
@@ -26,6 +36,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Flow is a parsed flow or flow module.
@@ -36,9 +47,19 @@ type Flow struct {
 	// Module is true for flow-module content: EndFlowExecution returns to the
 	// calling flow instead of ending the contact's flow.
 	Module bool `json:"-"`
+	// Type is the flow type (ContactFlowType: CONTACT_FLOW, CUSTOMER_QUEUE,
+	// AGENT_WHISPER, ...; "" is taken as CONTACT_FLOW). It decides what
+	// Analyze judges: set it before analysing.
+	Type string `json:"-"`
 
-	byID map[string]*Action
+	byID  map[string]*Action
+	once  sync.Once
+	graph *Graph
 }
+
+// ErrLegacyExport is the error (errors.Is) of content in the pre-2019
+// export format ({"modules": [...]}), which is not the Flow Language.
+var ErrLegacyExport = errors.New("legacy export format (pre-2019 {\"modules\": [...]}): re-export the flow from the Amazon Connect console")
 
 // Action is one step of a flow.
 type Action struct {
@@ -80,6 +101,12 @@ func Parse(content []byte) (*Flow, error) {
 		return nil, fmt.Errorf("flow content: unexpected data after the flow object")
 	}
 	if f.StartAction == "" {
+		var legacy struct {
+			Modules []json.RawMessage `json:"modules"`
+		}
+		if len(f.Actions) == 0 && json.Unmarshal(content, &legacy) == nil && legacy.Modules != nil {
+			return nil, fmt.Errorf("flow content: %w", ErrLegacyExport)
+		}
 		return nil, errors.New("flow content: StartAction is missing")
 	}
 	f.byID = make(map[string]*Action, len(f.Actions))
@@ -149,25 +176,6 @@ func (a *Action) Param(name string) string {
 	return s
 }
 
-// edge is one transition out of an action.
-type edge struct {
-	to, label string // label: "next", "error:QueueAtCapacity", "condition"
-}
-
-func (a *Action) edges() []edge {
-	var out []edge
-	if a.Transitions.NextAction != "" {
-		out = append(out, edge{a.Transitions.NextAction, "next"})
-	}
-	for _, c := range a.Transitions.Conditions {
-		out = append(out, edge{c.NextAction, "condition"})
-	}
-	for _, e := range a.Transitions.Errors {
-		out = append(out, edge{e.NextAction, "error:" + e.ErrorType})
-	}
-	return out
-}
-
 // errorBranch returns the action an error type leads to.
 func (a *Action) errorBranch(errType string) (string, bool) {
 	for _, e := range a.Transitions.Errors {
@@ -178,22 +186,17 @@ func (a *Action) errorBranch(errType string) (string, bool) {
 	return "", false
 }
 
-// Reachable returns the identifiers reachable from the start action, sorted.
+// Reachable returns the identifiers reachable from the start action,
+// following every transition that can be taken, sorted.
 func (f *Flow) Reachable() []string {
-	seen := map[string]bool{}
-	var walk func(id string)
-	walk = func(id string) {
-		a, ok := f.byID[id]
-		if !ok || seen[id] {
-			return
-		}
-		seen[id] = true
-		for _, e := range a.edges() {
-			walk(e.to)
+	g := f.standalone()
+	set := map[string]bool{}
+	for x, ok := range g.reach {
+		if ok {
+			set[g.act[x].Identifier] = true
 		}
 	}
-	walk(f.StartAction)
-	return sortedKeys(seen)
+	return sortedKeys(set)
 }
 
 // LambdaFunctions returns the Lambda function ARNs the flow invokes

@@ -107,7 +107,9 @@ func (r *Reader) Flows(ctx context.Context) ([]Flow, error) {
 		}
 		cf := out.ContactFlow
 		f.Content, f.Sha256, f.LastModified = aws.ToString(cf.Content), aws.ToString(cf.FlowContentSha256), aws.ToTime(cf.LastModifiedTime)
-		f.Parsed, f.ParseErr = connectflow.Parse([]byte(f.Content))
+		if f.Parsed, f.ParseErr = connectflow.Parse([]byte(f.Content)); f.Parsed != nil {
+			f.Parsed.Type = f.Type // what the analysis judges depends on the flow type
+		}
 	}
 	sort.Slice(flows, func(i, j int) bool { return flows[i].Name < flows[j].Name })
 	r.flows = flows

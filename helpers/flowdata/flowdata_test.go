@@ -3,6 +3,7 @@ package flowdata_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 
 	"github.com/connect-compliance/connect-compliance/fixtures/awssim"
 	"github.com/connect-compliance/connect-compliance/fixtures/scenarios"
+	"github.com/connect-compliance/connect-compliance/helpers/connectflow"
 	"github.com/connect-compliance/connect-compliance/helpers/flowdata"
 )
 
@@ -94,5 +96,53 @@ func TestModuleErrorsAreWrapped(t *testing.T) {
 	var ae smithy.APIError
 	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDeniedException" {
 		t.Errorf("error %v", err)
+	}
+}
+
+// The flows and modules as read carry what the flow analyser needs to see
+// an instance as one graph: each flow's type, and ARNs and ids that match
+// the references of TransferToFlow and InvokeFlowModule. In the
+// dr-flow-cross-flow scenario a lookup failure transfers to a flow that
+// hangs up without a word: the finding lands on the flow that transfers.
+func TestFlowsFormOneGraph(t *testing.T) {
+	tests := []struct {
+		scenario string
+		want     []string // "flow action kind"
+	}{
+		{"healthy", nil},
+		{"dr-flow-cross-flow", []string{"Acme Order Status lookup unsafe_failure_path"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.scenario, func(t *testing.T) {
+			r, _ := reader(t, tt.scenario)
+			ctx := context.Background()
+			flows, err := r.Flows(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mods, err := r.Modules(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var members []connectflow.Member
+			for _, f := range append(flows, mods...) {
+				if f.Parsed == nil {
+					t.Fatalf("%s: %v", f.Name, f.ParseErr)
+				}
+				if f.Type != "MODULE" && f.Parsed.Type != f.Type {
+					t.Errorf("%s: parsed as type %q, want %q", f.Name, f.Parsed.Type, f.Type)
+				}
+				members = append(members, connectflow.Member{ID: f.ID, ARN: f.ARN, Name: f.Name, Type: f.Type, Flow: f.Parsed})
+			}
+			var got []string
+			for i, issues := range connectflow.NewGraph(members).Analyze() {
+				for _, is := range issues {
+					got = append(got, members[i].Name+" "+is.Action+" "+string(is.Kind))
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("findings %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

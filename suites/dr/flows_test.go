@@ -5,6 +5,7 @@ package dr
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -17,12 +18,6 @@ import (
 )
 
 // Requirement 7.3.3: IVR and contact flows resilient to failures.
-
-// analysedTypes are the flow types a caller moves through. Queue, hold and
-// whisper flows loop by design (they play prompts until an agent answers)
-// and end when the contact leaves the queue, so "unbounded loop" and "safe
-// outcome" do not apply to them.
-var analysedTypes = map[string]bool{"CONTACT_FLOW": true, "AGENT_TRANSFER": true, "QUEUE_TRANSFER": true}
 
 type flowSet struct {
 	flows, modules []flowdata.Flow
@@ -40,18 +35,39 @@ func readFlows(ctx context.Context, in *connectdata.Instance) (d flowSet, err er
 	return d, err
 }
 
+// TestFlowsResilient analyses the published flows and modules of each
+// instance as one graph (helpers/connectflow): TransferToFlow and
+// InvokeFlowModule are followed, and what goes wrong downstream is a
+// finding on the flow where the failure happens. What is judged depends on
+// the flow type: customer queue, hold and whisper flows loop and end on
+// purpose, agent whisper and hold flows have no caller.
 func TestFlowsResilient(t *testing.T) {
 	c := control.Start(t, "DR-FLOW-01")
 	harness.ForEachInstance(c, env, readFlows, func(in *connectdata.Instance, d flowSet) {
 		var judged []flowdata.Flow
-		for _, f := range d.flows {
-			if analysedTypes[f.Type] && f.Status == "PUBLISHED" {
-				judged = append(judged, f)
+		inbound := 0
+		for _, f := range append(slices.Clone(d.flows), d.modules...) {
+			if f.Status != "PUBLISHED" {
+				continue // never published: nothing runs
+			}
+			judged = append(judged, f)
+			if f.Type == "CONTACT_FLOW" {
+				inbound++
 			}
 		}
-		instanceFinding(c, in).ExpectState("published inbound flows analysed", fmt.Sprint(len(judged)), "at least 1", len(judged) > 0)
-		for _, f := range append(judged, d.modules...) {
-			judgeFlow(c, in, f)
+		instanceFinding(c, in).ExpectState("published inbound flows analysed", fmt.Sprint(inbound), "at least 1", inbound > 0)
+		var members []connectflow.Member
+		for _, f := range judged {
+			if f.Parsed != nil {
+				members = append(members, connectflow.Member{ID: f.ID, ARN: f.ARN, Name: f.Name, Type: f.Type, Flow: f.Parsed})
+			}
+		}
+		issues := map[*connectflow.Flow][]connectflow.Issue{}
+		for i, is := range connectflow.NewGraph(members).Analyze() {
+			issues[members[i].Flow] = is
+		}
+		for _, f := range judged {
+			judgeFlow(c, in, f, issues[f.Parsed])
 		}
 	})
 }
@@ -59,18 +75,17 @@ func TestFlowsResilient(t *testing.T) {
 // judgeFlow records every issue of one flow or module as a failed check,
 // naming the action, and notes where callers end up when each Lambda
 // function it invokes fails.
-func judgeFlow(c *control.C, in *connectdata.Instance, f flowdata.Flow) {
+func judgeFlow(c *control.C, in *connectdata.Instance, f flowdata.Flow, issues []connectflow.Issue) {
 	r := c.On(f.Resource(), at(in, f.ARN))
 	if f.ParseErr != nil {
 		r.Error(fmt.Errorf("its published content cannot be analysed: %w", f.ParseErr))
 		return
 	}
-	issues := f.Parsed.Analyze()
 	for _, is := range issues {
 		r.ExpectState(fmt.Sprintf("%s at action %q (%s)", is.Kind, is.Action, is.Type), is.Detail, "none", false)
 	}
 	if len(issues) == 0 {
-		r.ExpectState("resilience issues (dangling transitions, unreachable actions, missing error or timeout branches, unsafe failure paths, unbounded loops)",
+		r.ExpectState("resilience issues (unhandled or unsafe failures, dangling transitions, dead ends, unbounded loops, unknown actions, Lex V1 bots, missing flow targets)",
 			"none", "none", true)
 	}
 	for _, fn := range f.Parsed.LambdaFunctions() {
