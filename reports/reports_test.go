@@ -374,6 +374,7 @@ func TestEveryCatalogControlNamed(t *testing.T) {
 		t.Run(filepath.Base(tc.inputs[0]), func(t *testing.T) {
 			cfg := testConfig(t, tc.inputs...)
 			cfg.Tags = nil // every tag
+			cfg.WaiversPath = "testdata/waivers.yaml"
 			rep, err := Generate(cfg)
 			if err != nil {
 				t.Fatal(err)

@@ -87,6 +87,9 @@ type Finding struct {
 	Account  string  `json:"account,omitempty"` // AWS account id
 	Region   string  `json:"region,omitempty"`
 	Outcome  Outcome `json:"outcome"`
+	// RawOutcome is the outcome before any waiver (fail for a waived
+	// finding): reports judge waivers again, at report time, from it.
+	RawOutcome Outcome `json:"raw_outcome,omitempty"`
 	// Observed and Expected are short human-readable values of the check that
 	// decided the outcome ("900", "<= 300").
 	Observed string `json:"observed,omitempty"`

@@ -22,6 +22,7 @@ import (
 	"github.com/connect-compliance/connect-compliance/helpers/evidence"
 	"github.com/connect-compliance/connect-compliance/reports/history"
 	"github.com/connect-compliance/connect-compliance/reports/results"
+	"github.com/connect-compliance/connect-compliance/reports/safetext"
 )
 
 //go:embed report.html.tmpl
@@ -79,7 +80,7 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		return out
 	},
 	"verdict": func(r *results.Results) string {
-		return map[int]string{0: "Compliant", 1: "Non-compliant", 2: "Incomplete: errors, controls not run or bad input"}[r.ExitCode()]
+		return map[int]string{0: "Compliant", 1: "Non-compliant", 2: "Incomplete: errors, controls not run, failures outside the controls or bad input"}[r.ExitCode()]
 	},
 	"exitcode": func(r *results.Results) int { return r.ExitCode() },
 	"trend":    trendSVG,
@@ -160,5 +161,12 @@ func searchText(c results.Control) string {
 	return s
 }
 
-// Write writes the report.
-func Write(w io.Writer, r *results.Results) error { return tmpl.Execute(w, newPage(r)) }
+// Write writes the report. Control characters and invalid UTF-8 in any
+// text become U+FFFD, as in the JUnit XML.
+func Write(w io.Writer, r *results.Results) error {
+	sw := safetext.NewWriter(w)
+	if err := tmpl.Execute(sw, newPage(r)); err != nil {
+		return err
+	}
+	return sw.Close()
+}

@@ -112,6 +112,21 @@ func evidenceHTML(rows []row) template.HTML {
 			b.WriteString("</td></tr>")
 		}
 		b.WriteString("\n<tr><td>Elapsed</td><td>" + fmt.Sprintf("%.3f", r.ElapsedSeconds) + " s</td></tr>\n")
+		if len(r.Attempts) > 1 {
+			b.WriteString(`<tr><td>Attempts</td><td class="attempts">ran ` + strconv.Itoa(len(r.Attempts)) + " times, the worst attempt counts: ")
+			for i, a := range r.Attempts {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				ao := esc(string(a.Outcome))
+				b.WriteString(`<span class="o o-` + ao + `">` + ao + `</span> <span class="muted">` + esc(a.Input))
+				if a.Evidence != "" {
+					b.WriteString(" " + esc(a.Evidence))
+				}
+				b.WriteString("</span>")
+			}
+			b.WriteString("</td></tr>\n")
+		}
 		if len(r.Evidence) > 0 {
 			b.WriteString("<tr><td>Evidence files</td><td>")
 			for _, e := range r.Evidence {

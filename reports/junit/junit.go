@@ -2,7 +2,8 @@
 // go-junit-report's junit model, extended with what the project's schema
 // (junit-ext.xsd) allows: testcase file, line and properties.
 //
-// One testsuite per tag, one testcase per catalog control. It derives
+// One testsuite per tag, one testcase per catalog control, and a "run"
+// testsuite with what made the run error outside the controls. It derives
 // everything from results.Results and decides nothing about outcomes.
 package junit
 
@@ -10,28 +11,46 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+	"time"
 
 	"github.com/connect-compliance/connect-compliance/helpers/catalog"
 	"github.com/connect-compliance/connect-compliance/helpers/evidence"
 	"github.com/connect-compliance/connect-compliance/reports/results"
+	"github.com/connect-compliance/connect-compliance/reports/safetext"
 	gjunit "github.com/jstemmer/go-junit-report/v2/junit"
 )
 
-// Testsuites is go-junit-report's Testsuites holding our Testsuite.
+// Testsuites is the document: go-junit-report's shape, with the counts
+// always written (0 included: some CI parsers read a missing count as an
+// error, others as unknown).
 type Testsuites struct {
-	XMLName xml.Name `xml:"testsuites"`
-	gjunit.Testsuites
-	Suites []Testsuite `xml:"testsuite,omitempty"`
+	XMLName  xml.Name    `xml:"testsuites"`
+	Name     string      `xml:"name,attr,omitempty"`
+	Time     string      `xml:"time,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Skipped  int         `xml:"skipped,attr"`
+	Suites   []Testsuite `xml:"testsuite,omitempty"`
 }
 
-// Testsuite is go-junit-report's Testsuite holding our Testcase.
+// Testsuite is go-junit-report's Testsuite with the counts always written
+// and our Testcase.
 type Testsuite struct {
-	gjunit.Testsuite
-	Testcases []Testcase `xml:"testcase,omitempty"`
+	Name       string             `xml:"name,attr"`
+	Tests      int                `xml:"tests,attr"`
+	Failures   int                `xml:"failures,attr"`
+	Errors     int                `xml:"errors,attr"`
+	Skipped    int                `xml:"skipped,attr"`
+	ID         int                `xml:"id,attr"`
+	Time       string             `xml:"time,attr"`
+	Timestamp  string             `xml:"timestamp,attr,omitempty"`
+	Properties *[]gjunit.Property `xml:"properties>property,omitempty"`
+	Testcases  []Testcase         `xml:"testcase,omitempty"`
 }
 
 // Testcase extends go-junit-report's Testcase with file, line and properties.
@@ -41,6 +60,11 @@ type Testcase struct {
 	Line       string             `xml:"line,attr,omitempty"`
 	Properties *[]gjunit.Property `xml:"properties>property,omitempty"`
 }
+
+// RunSuite is the testsuite of what made the run error outside the
+// controls: failures (a failing non-control test, a failed package binary,
+// a foreign claim) and input problems, one errored testcase each.
+const RunSuite = "run"
 
 // NotRunMessage is the error message of a not_run control.
 const NotRunMessage = "not run: absent from the test output"
@@ -60,10 +84,9 @@ func Build(r *results.Results) Testsuites {
 	slices.SortFunc(tags, func(a, b string) int { return tagRank(a) - tagRank(b) })
 	var total float64
 	for i, tag := range tags {
-		s := Testsuite{}
-		s.Name, s.ID = tag, i
+		s := Testsuite{Name: tag, ID: i}
 		if r.Run.Started != nil {
-			s.SetTimestamp(*r.Run.Started)
+			s.Timestamp = r.Run.Started.UTC().Format(time.RFC3339)
 		}
 		var secs float64
 		for _, c := range byTag[tag] {
@@ -81,14 +104,41 @@ func Build(r *results.Results) Testsuites {
 			}
 		}
 		s.Properties = &props
-		ts.Suites = append(ts.Suites, s)
-		ts.Tests += s.Tests
-		ts.Failures += s.Failures
-		ts.Errors += s.Errors
-		ts.Skipped += s.Skipped
+		ts.add(s)
+	}
+	if len(r.Failures)+len(r.Problems) > 0 {
+		s := Testsuite{Name: RunSuite, ID: len(tags), Time: seconds(0)}
+		if r.Run.Started != nil {
+			s.Timestamp = r.Run.Started.UTC().Format(time.RFC3339)
+		}
+		for _, f := range r.Failures {
+			name := f.Package
+			if f.Test != "" {
+				name += "." + f.Test
+			}
+			tc := Testcase{}
+			tc.Name, tc.Classname, tc.Time = clean(f.Kind+": "+name), clean(f.Package), seconds(0)
+			tc.Error = &gjunit.Result{Type: f.Kind, Message: clean(oneLine(f.Message, f.Kind)), Data: clean(f.Message + "\n" + f.Output)}
+			s.add(tc)
+		}
+		for _, p := range r.Problems {
+			tc := Testcase{}
+			tc.Name, tc.Classname, tc.Time = clean("input_problem: "+p.File), clean(p.File), seconds(0)
+			tc.Error = &gjunit.Result{Type: "input_problem", Message: clean(oneLine(p.String(), "input problem")), Data: clean(p.String())}
+			s.add(tc)
+		}
+		ts.add(s)
 	}
 	ts.Time = seconds(total)
 	return ts
+}
+
+func (ts *Testsuites) add(s Testsuite) {
+	ts.Suites = append(ts.Suites, s)
+	ts.Tests += s.Tests
+	ts.Failures += s.Failures
+	ts.Errors += s.Errors
+	ts.Skipped += s.Skipped
 }
 
 func (s *Testsuite) add(tc Testcase) {
@@ -122,6 +172,7 @@ func testcase(c results.Control) Testcase {
 		{Name: "test", Value: clean(c.Test.Package + "." + c.Test.Name)},
 		{Name: "cadence", Value: c.Cadence},
 		{Name: "overdue", Value: strconv.FormatBool(c.Overdue)},
+		{Name: "attempts", Value: strconv.Itoa(len(c.Attempts))},
 	}
 	if c.LastCompliant != nil {
 		props = append(props, gjunit.Property{Name: "last_compliant", Value: c.LastCompliant.Format("2006-01-02T15:04:05Z07:00")})
@@ -200,7 +251,14 @@ func tagRank(t string) int {
 	return len(catalog.Tags)
 }
 
-func seconds(s float64) string { return strconv.FormatFloat(s, 'f', 3, 64) }
+// seconds formats a duration for the time attributes: never negative (a
+// negative or NaN elapsed time in the input is 0).
+func seconds(s float64) string {
+	if !(s > 0) || math.IsInf(s, 0) {
+		s = 0
+	}
+	return strconv.FormatFloat(s, 'f', 3, 64)
+}
 
 func oneLine(s, def string) string {
 	s = strings.TrimSpace(s)
@@ -215,26 +273,4 @@ func oneLine(s, def string) string {
 
 // clean drops characters XML 1.0 cannot carry (control characters from
 // terminal output, invalid UTF-8).
-func clean(s string) string {
-	ok := true
-	for _, r := range s {
-		if !xmlChar(r) {
-			ok = false
-			break
-		}
-	}
-	if ok && utf8.ValidString(s) {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if xmlChar(r) {
-			return r
-		}
-		return '\uFFFD'
-	}, strings.ToValidUTF8(s, "\uFFFD"))
-}
-
-func xmlChar(r rune) bool {
-	return r == 0x09 || r == 0x0A || r == 0x0D || (r >= 0x20 && r <= 0xD7FF) ||
-		(r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
-}
+func clean(s string) string { return safetext.String(s) }
