@@ -85,7 +85,15 @@ type Report struct {
 // catalog, waiver file, ledger, previous results or signing key. Problems
 // with the input that still allow a report (a truncated stream, stray
 // lines) are in the results and make ExitCode 2.
-func Generate(cfg Config) (*Report, error) {
+func Generate(cfg Config) (rep *Report, err error) {
+	defer func() {
+		if err != nil && rep == nil && cfg.OutDir != "" {
+			// No report: none from an earlier run may be left to look current.
+			if rerr := RemoveOutputs(cfg.OutDir); rerr != nil {
+				err = errors.Join(err, rerr)
+			}
+		}
+	}()
 	if len(cfg.Inputs) == 0 {
 		return nil, gotest.ErrNoInput
 	}
@@ -104,14 +112,12 @@ func Generate(cfg Config) (*Report, error) {
 		return nil, fmt.Errorf("catalog %s: %w", cfg.CatalogPath, err)
 	}
 	if cfg.WaiversPath != "" {
-		ws, err := waiver.Load(cfg.WaiversPath, now)
+		ws, err := waiver.LoadWithin(cfg.WaiversPath, now, cfg.WaiverHorizon)
 		if err != nil {
 			return nil, fmt.Errorf("waivers: %w", err)
 		}
-		for _, w := range append(slices.Clone(ws.Active), ws.Expired...) {
-			if _, ok := cat.Control(w.Control); !ok {
-				return nil, fmt.Errorf("waivers %s: waiver %s names control %q, which is not in the catalog %s", cfg.WaiversPath, w.Ticket, w.Control, cfg.CatalogPath)
-			}
+		if err := ws.CheckControls(func(id string) bool { _, ok := cat.Control(id); return ok }); err != nil {
+			return nil, fmt.Errorf("waivers (catalog %s): %w", cfg.CatalogPath, err)
 		}
 		cfg.Waivers = ws
 	}
@@ -172,16 +178,18 @@ func Generate(cfg Config) (*Report, error) {
 	if err := writeAll(cfg.OutDir, files); err != nil {
 		return nil, err
 	}
-	if key == nil {
-		// A manifest from an earlier, signed report of this directory no
-		// longer describes it.
-		for _, name := range []string{manifest.FileName, manifest.SigName} {
-			if err := os.Remove(filepath.Join(cfg.OutDir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return nil, err
-			}
+	// An earlier report's outputs not written this time (a format not asked
+	// for, the manifest of an earlier signed report) no longer describe the
+	// directory.
+	for _, name := range OutputFiles() {
+		if _, written := files[name]; written {
+			continue
+		}
+		if err := os.Remove(filepath.Join(cfg.OutDir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
 		}
 	}
-	rep := &Report{Results: res}
+	rep = &Report{Results: res}
 	for name := range files {
 		rep.Files = append(rep.Files, name)
 	}
@@ -192,6 +200,30 @@ func Generate(cfg Config) (*Report, error) {
 		}
 	}
 	return rep, nil
+}
+
+// OutputFiles are the names of every file a report may write.
+func OutputFiles() []string {
+	out := []string{ResultsFile, JUnitFile, HTMLFile, manifest.FileName, manifest.SigName}
+	for _, name := range Formats {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// RemoveOutputs removes the report files (OutputFiles) from dir, leaving
+// everything else (test.json, the evidence): what `compliance report` and
+// `compliance run` do when they cannot make a report, so that no earlier
+// report is left looking current.
+func RemoveOutputs(dir string) error {
+	var errs []error
+	for _, name := range OutputFiles() {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func formatNames() []string {
@@ -217,7 +249,20 @@ func knownControls(cat *catalog.Catalog, run *gotest.Run, catalogPath string) er
 			}
 		}
 	}
-	return errors.Join(errs...)
+	return JoinBounded(errs, MaxErrors)
+}
+
+// MaxErrors is how many problems an error or the command's output lists
+// before saying how many more there are.
+const MaxErrors = 20
+
+// JoinBounded joins the first max errors and, when there are more, a line
+// saying how many more there are.
+func JoinBounded(errs []error, max int) error {
+	if len(errs) <= max {
+		return errors.Join(errs...)
+	}
+	return errors.Join(append(errs[:max:max], fmt.Errorf("... and %d more", len(errs)-max))...)
 }
 
 func readResults(path string) (*results.Results, error) {

@@ -48,9 +48,12 @@ type Options struct {
 	// of the ledger's previous run (PreviousPath names it).
 	Previous     *Results
 	PreviousPath string
-	// Waivers is the waiver file shown in the report (WaiversPath names it).
-	Waivers     *waiver.Set
-	WaiversPath string
+	// Waivers is the waiver file (WaiversPath names it): the only waivers
+	// the report applies, at its time; nil applies none. WaiverHorizon is
+	// how far ahead a waiver in it may expire (0: waiver.DefaultHorizon).
+	Waivers       *waiver.Set
+	WaiversPath   string
+	WaiverHorizon time.Duration
 }
 
 // maxDetail bounds the output copied into a control's error and output.
