@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 OUT   ?= out
 GO    ?= go
-BIN   := bin/compliance
+BIN   ?= bin/compliance
 
 # The cadences (build tags and suite packages); see "Suites" below.
 ALL_SUITES := daily monthly quarterly dr change
@@ -15,20 +15,26 @@ all: test
 
 # --- Suites --------------------------------------------------------------------
 # `make daily` exits with the report's code: 0 compliant, 1 non-compliant,
-# 2 errors or controls not run. GNU make turns any failing recipe into exit 2,
-# never 1, so the suite runs (`compliance run`) while this file is read, and a
-# non-compliant result switches make to question mode (-q), where make exits 1
-# without running recipes. Output goes to the terminal as usual (stderr).
+# 2 errors or controls not run. `make daily change` runs both suites, one
+# after the other, and exits with the worst of their codes. GNU make turns
+# any failing recipe into exit 2, never 1, so the suites run (`compliance
+# run`) while this file is read, and a non-compliant worst result switches
+# make to question mode (-q), where make exits 1 without running recipes.
+# Output goes to the terminal as usual (stderr).
 # Each run appends to the history ledger out/history/TAG.jsonl, from which the
 # report marks controls overdue and shows the difference with the last run.
 # A cadence of ALL_SUITES becomes a goal (`make monthly`) and part of
 # `make test` as soon as its suite package has tests; nothing to edit here.
 SUITES := $(foreach s,$(ALL_SUITES),$(if $(wildcard suites/$(s)/*_test.go),$(s)))
-SUITE  := $(firstword $(filter $(SUITES),$(MAKECMDGOALS)))
-ifneq ($(SUITE),)
-SUITE_EXIT := $(shell ($(GO) build -o $(BIN) ./cmd/compliance || exit 2; \
-                       ./$(BIN) run --tag $(SUITE) --out $(OUT)/$(SUITE) \
-                         --history $(OUT)/history/$(SUITE).jsonl) 1>&2; echo $$?)
+SUITE_GOALS := $(filter $(SUITES),$(MAKECMDGOALS))
+ifneq ($(SUITE_GOALS),)
+SUITE_EXIT := $(shell worst=0; \
+                if ! $(GO) build -o $(BIN) ./cmd/compliance 1>&2; then worst=2; else \
+                  for s in $(SUITE_GOALS); do \
+                    $(abspath $(BIN)) run --tag $$s --out $(OUT)/$$s --history $(OUT)/history/$$s.jsonl 1>&2; \
+                    code=$$?; if [ $$code -gt $$worst ]; then worst=$$code; fi; \
+                  done; \
+                fi; echo $$worst)
 ifeq ($(SUITE_EXIT),1)
 MAKEFLAGS += -q
 endif
