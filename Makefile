@@ -51,23 +51,31 @@ $(NO_SUITE):
 endif
 
 # --- Development ---------------------------------------------------------------
-# System packages the tests need (Debian; run as root): xmllint validates
-# JUnit against the schema, shellcheck checks the workflows' run: scripts
-# (under actionlint), chromium renders the HTML report in the browser test.
-# A run of the suites needs none of them, only Go. Each entry is
+# What the tests need beyond Go, installed when missing (Debian; run as root
+# for apt-get): xmllint validates JUnit against the schema, shellcheck checks
+# the workflows' run: scripts (under actionlint), chromium renders the HTML
+# report in the browser test, and two independent JUnit parsers read our
+# junit.xml as CI tools do: Debian's python3-junitparser (for /usr/bin/python3)
+# and npm's junit2json (pinned in reports/junit/testdata/parsers, installed
+# there with npm ci; Node.js must be on the machine).
+# A run of the suites needs none of them, only Go. Each DEPS entry is
 # commands (any one will do):Debian package. $CHROMIUM (the browser test
 # honours it) names another Chromium or Chrome binary.
 DEPS := xmllint:libxml2-utils shellcheck:shellcheck chromium,chromium-browser,$(CHROMIUM):chromium
+JUNIT_PARSERS := reports/junit/testdata/parsers
 deps:
 	@missing=""; for d in $(DEPS); do \
 	  found=""; \
 	  for c in $$(echo "$${d%%:*}" | tr , ' '); do command -v "$$c" >/dev/null 2>&1 && found=1; done; \
 	  [ -n "$$found" ] || missing="$$missing $${d#*:}"; \
 	done; \
+	/usr/bin/python3 -c 'import junitparser' >/dev/null 2>&1 || missing="$$missing python3-junitparser"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+	@[ -f $(JUNIT_PARSERS)/node_modules/junit2json/package.json ] || \
+	  npm ci --prefix $(JUNIT_PARSERS) --no-audit --no-fund --loglevel=error
 
 build:
 	$(GO) build -o $(BIN) ./cmd/compliance
@@ -84,7 +92,9 @@ vet:
 
 # Every test: unit tests, every simulator scenario through the suites, the
 # IAM policy and call-log checks, actionlint over .github/workflows
-# (deploy/), then the suites themselves against the simulator.
+# (deploy/), junit.xml read by two JUnit parsers (reports/junit: they fail,
+# not skip, when CI is set and a parser is missing), then the suites
+# themselves against the simulator.
 # Every scenario through every suite takes longer than go test's default
 # 10-minute limit on a 2-core machine, hence -timeout.
 test: deps vet
