@@ -163,6 +163,7 @@ func Generate(cfg Config) (rep *Report, err error) {
 	}
 	cfg.InputDigest = hex.EncodeToString(digest.Sum(nil))
 
+	cfg.Signed = key != nil
 	res := results.Build(cat, run, cfg.Options)
 	files, err := Render(res, cfg.Formats...)
 	if err != nil {

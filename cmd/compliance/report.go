@@ -70,9 +70,10 @@ func (f *reportFlags) register(fs *flag.FlagSet, all bool) {
 	fs.StringVar(&f.cfg.HistoryPath, "history", "", "history ledger (JSONL): read for overdue, trend and diff, then this run is appended")
 	fs.StringVar(&f.previous, "previous", "", "a previous results.json to diff against (instead of the ledger's previous run)")
 	fs.StringVar(&f.formats, "format", "", "extra outputs, comma-separated: csv, oscal")
-	fs.StringVar(&f.cfg.SignKey, "sign", "", "ed25519 private key (PEM) to sign a manifest of the outputs and evidence with")
+	fs.StringVar(&f.cfg.SignKey, "sign", "", "ed25519 private key (PEM file, or env:NAME for a PEM in an environment variable) to sign a manifest of the outputs and evidence with")
 	fs.StringVar(&f.gitRevision, "git-revision", "", "revision of the suites (default: git rev-parse HEAD in the module root)")
 	fs.StringVar(&f.operator, "operator", "", "who ran it (default: $GITHUB_ACTOR, else the OS user)")
+	fs.BoolVar(&f.cfg.Scheduled, "scheduled", false, "the run was a scheduled one (the workflows and buildspec say so): an unsigned report is a warning in its header")
 }
 
 // args renders the pass-through flags for report.
@@ -83,6 +84,9 @@ func (f *reportFlags) args() []string {
 		if kv[1] != "" {
 			out = append(out, kv[0], kv[1])
 		}
+	}
+	if f.cfg.Scheduled {
+		out = append(out, "--scheduled")
 	}
 	return out
 }
@@ -172,6 +176,9 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	}
 	for _, fl := range res.Failures {
 		lines = append(lines, "failed outside the controls: "+fl.Message)
+	}
+	for _, w := range res.Run.Warnings {
+		lines = append(lines, "warning: "+w)
 	}
 	printBounded(stderr, "compliance report: ", strings.Join(lines, "\n"))
 	if cfg.HistoryPath != "" && !rep.HistoryAppended {

@@ -34,6 +34,11 @@ type Options struct {
 	// expiry are judged at (tests use a fixed one).
 	Now func() time.Time
 
+	// Scheduled says the run was a scheduled one (the workflows and the
+	// buildspec pass --scheduled); Signed that the report is signed. A
+	// scheduled report that is not signed carries a warning.
+	Scheduled, Signed bool
+
 	// InputDigest is a hex SHA-256 of the inputs, for Run.ID.
 	InputDigest string
 	// GitRevision, GitDirty and Operator go into the run header as given.
@@ -77,6 +82,10 @@ func Build(cat *catalog.Catalog, run *gotest.Run, opt Options) *Results {
 			Generated: now().UTC()},
 		Problems: append([]Problem{}, run.Problems...),
 		Failures: []Failure{},
+	}
+	r.Run.Scheduled, r.Run.Signed = opt.Scheduled, opt.Signed
+	if opt.Scheduled && !opt.Signed {
+		r.Run.Warnings = append(r.Run.Warnings, UnsignedScheduled)
 	}
 	if !run.First.IsZero() {
 		f, l := run.First.UTC(), run.Last.UTC()

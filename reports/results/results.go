@@ -101,7 +101,18 @@ type Run struct {
 	// Generated is when the report was made; overdue controls and waiver
 	// expiry are judged at this time.
 	Generated time.Time `json:"generated"`
+	// Scheduled is true for the report of a scheduled run (--scheduled);
+	// Signed when a signed manifest of the report and evidence was written.
+	Scheduled bool `json:"scheduled,omitempty"`
+	Signed    bool `json:"signed"`
+	// Warnings are said in the report's header (an unsigned scheduled run).
+	Warnings []string `json:"warnings,omitempty"`
 }
+
+// UnsignedScheduled is the warning of a scheduled run's report that is not signed.
+const UnsignedScheduled = "unsigned scheduled report: this report of a scheduled run carries no signature " +
+	"(manifest.json, manifest.sig), so nothing proves its files are as the run left them; give the run its " +
+	"signing key (README, \"Evidence integrity\")"
 
 // Summary counts controls.
 type Summary struct {
