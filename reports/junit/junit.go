@@ -51,6 +51,9 @@ type Testsuite struct {
 	Timestamp  string             `xml:"timestamp,attr,omitempty"`
 	Properties *[]gjunit.Property `xml:"properties>property,omitempty"`
 	Testcases  []Testcase         `xml:"testcase,omitempty"`
+	// controls are the suite's controls, rendered as testcases one at a
+	// time when written (Write), after Testcases.
+	controls []results.Control
 }
 
 // Testcase extends go-junit-report's Testcase with file, line and properties.
@@ -90,9 +93,10 @@ func Build(r *results.Results) Testsuites {
 		}
 		var secs float64
 		for _, c := range byTag[tag] {
-			s.add(testcase(c))
+			s.count(c.Outcome)
 			secs += c.ElapsedSeconds
 		}
+		s.controls = byTag[tag]
 		s.Time = seconds(secs)
 		total += secs
 		props := []gjunit.Property{{Name: "tag", Value: tag}}
@@ -139,6 +143,19 @@ func (ts *Testsuites) add(s Testsuite) {
 	ts.Failures += s.Failures
 	ts.Errors += s.Errors
 	ts.Skipped += s.Skipped
+}
+
+// count counts a control's testcase by its outcome, as testcase renders it.
+func (s *Testsuite) count(o evidence.Outcome) {
+	s.Tests++
+	switch o {
+	case evidence.Fail:
+		s.Failures++
+	case evidence.Error, evidence.NotRun:
+		s.Errors++
+	case evidence.NotApplicable:
+		s.Skipped++
+	}
 }
 
 func (s *Testsuite) add(tc Testcase) {
@@ -226,7 +243,8 @@ func failDetails(c results.Control) string {
 	return b.String()
 }
 
-// Write writes r as JUnit XML.
+// Write writes r as JUnit XML, one testcase at a time (at 10,000 controls
+// the document is never held whole).
 func Write(w io.Writer, r *results.Results) error {
 	ts := Build(r)
 	if _, err := io.WriteString(w, xml.Header); err != nil {
@@ -234,7 +252,53 @@ func Write(w io.Writer, r *results.Results) error {
 	}
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "\t")
-	if err := enc.Encode(ts); err != nil {
+	name := func(s string) xml.Name { return xml.Name{Local: s} }
+	attr := func(k, v string) xml.Attr { return xml.Attr{Name: name(k), Value: v} }
+	root := xml.StartElement{Name: name("testsuites"), Attr: []xml.Attr{attr("name", ts.Name), attr("time", ts.Time),
+		attr("tests", strconv.Itoa(ts.Tests)), attr("failures", strconv.Itoa(ts.Failures)), attr("errors", strconv.Itoa(ts.Errors)),
+		attr("skipped", strconv.Itoa(ts.Skipped))}}
+	if err := enc.EncodeToken(root); err != nil {
+		return err
+	}
+	for _, s := range ts.Suites {
+		start := xml.StartElement{Name: name("testsuite"), Attr: []xml.Attr{attr("name", s.Name), attr("tests", strconv.Itoa(s.Tests)),
+			attr("failures", strconv.Itoa(s.Failures)), attr("errors", strconv.Itoa(s.Errors)), attr("skipped", strconv.Itoa(s.Skipped)),
+			attr("id", strconv.Itoa(s.ID)), attr("time", s.Time)}}
+		if s.Timestamp != "" {
+			start.Attr = append(start.Attr, attr("timestamp", s.Timestamp))
+		}
+		if err := enc.EncodeToken(start); err != nil {
+			return err
+		}
+		if s.Properties != nil && len(*s.Properties) > 0 {
+			ps := xml.StartElement{Name: name("properties")}
+			if err := enc.EncodeToken(ps); err != nil {
+				return err
+			}
+			for _, p := range *s.Properties {
+				if err := enc.EncodeElement(p, xml.StartElement{Name: name("property")}); err != nil {
+					return err
+				}
+			}
+			if err := enc.EncodeToken(ps.End()); err != nil {
+				return err
+			}
+		}
+		for _, tc := range s.Testcases {
+			if err := enc.EncodeElement(tc, xml.StartElement{Name: name("testcase")}); err != nil {
+				return err
+			}
+		}
+		for _, c := range s.controls {
+			if err := enc.EncodeElement(testcase(c), xml.StartElement{Name: name("testcase")}); err != nil {
+				return err
+			}
+		}
+		if err := enc.EncodeToken(start.End()); err != nil {
+			return err
+		}
+	}
+	if err := enc.EncodeToken(root.End()); err != nil {
 		return err
 	}
 	if err := enc.Close(); err != nil {

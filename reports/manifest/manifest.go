@@ -80,6 +80,8 @@ type Options struct {
 	// Pending are files about to be written into the directory (name ->
 	// content): they are listed with this content, whatever is on disk.
 	Pending map[string][]byte
+	// PendingFiles are the same, already hashed (name -> size and SHA-256).
+	PendingFiles map[string]File
 	// Exclude are paths (absolute or relative to the working directory) not
 	// to list, such as an append-only history ledger inside a root.
 	Exclude []string
@@ -126,6 +128,14 @@ func Build(dir string, opt Options) (m *Manifest, body, sig []byte, err error) {
 			continue
 		}
 		found[rel] = fileOf(rel, b)
+	}
+	for name, f := range opt.PendingFiles {
+		rel := path.Clean(filepath.ToSlash(name))
+		if rel == FileName || rel == SigName {
+			continue
+		}
+		f.Path = rel
+		found[rel] = f
 	}
 	for _, f := range found {
 		m.Files = append(m.Files, f)

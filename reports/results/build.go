@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/connect-compliance/connect-compliance/helpers/catalog"
@@ -165,6 +168,15 @@ func Build(cat *catalog.Catalog, run *gotest.Run, opt Options) *Results {
 	}
 	sort.Slice(selected, func(i, j int) bool { return selected[i].ID < selected[j].ID })
 
+	// Read every attempt's evidence first, on every core: at 10,000 controls
+	// this is most of the reading.
+	var all []*gotest.Test
+	for _, c := range selected {
+		all = append(all, tests[c.ID]...)
+	}
+	loadedEv := loadAll(all, opt.ArtifactsDir)
+
+	r.Controls = make([]Control, 0, len(selected))
 	loc := newLocator(opt.ModuleRoot)
 	var targets, scenarios []string // what the evidence says, for a header without --target
 	for _, c := range selected {
@@ -175,7 +187,7 @@ func Build(cat *catalog.Catalog, run *gotest.Run, opt Options) *Results {
 		if ts := tests[c.ID]; len(ts) > 0 {
 			var parts []partial
 			for _, t := range ts {
-				p := evaluate(c, t, opt, artifacts[filepath.Clean(t.Artifact)] > 1)
+				p := evaluate(c, t, opt, artifacts[filepath.Clean(t.Artifact)] > 1, loadedEv[t])
 				parts = append(parts, p)
 				rc.Evidence = appendUnique(rc.Evidence, p.evFile)
 				if p.ev != nil {
@@ -267,11 +279,11 @@ type partial struct {
 // evaluate judges one attempt of the control's catalog test. sharedArtifact
 // is true when another attempt names the same artifact directory: evidence
 // one attempt cannot call its own.
-func evaluate(c catalog.Control, t *gotest.Test, opt Options, sharedArtifact bool) partial {
+func evaluate(c catalog.Control, t *gotest.Test, opt Options, sharedArtifact bool, ld loaded) partial {
 	out := t.Output.String()
 	p := partial{summary: t.Attrs[evidence.AttrSummary], output: tail(out), elapsed: max(t.Elapsed, 0)}
 	attr := evidence.Outcome(t.Attrs[evidence.AttrOutcome])
-	ev, evFile, evErr := loadEvidence(t.Artifact, opt.ArtifactsDir)
+	ev, evFile, evErr := ld.ev, ld.name, ld.err
 	if ev != nil {
 		p.ev, p.evFile = ev, evFile
 		if p.summary == "" {
@@ -520,8 +532,16 @@ func merge(rc *Control, parts []partial) {
 		output = appendUnique(output, p.output)
 		rc.ElapsedSeconds += p.elapsed
 		if ev := p.ev; ev != nil {
-			rc.Findings = append(rc.Findings, ev.Findings...)
-			rc.Calls = append(rc.Calls, ev.Calls...)
+			if len(rc.Findings) == 0 && ev.Findings != nil {
+				rc.Findings = ev.Findings // one attempt: its findings as read, not a copy
+			} else {
+				rc.Findings = append(rc.Findings, ev.Findings...)
+			}
+			if len(rc.Calls) == 0 && ev.Calls != nil {
+				rc.Calls = ev.Calls
+			} else {
+				rc.Calls = append(rc.Calls, ev.Calls...)
+			}
 			for k, v := range ev.Thresholds {
 				if rc.Thresholds == nil {
 					rc.Thresholds = map[string]float64{}
@@ -653,6 +673,36 @@ func appendUnique(list []string, s string) []string {
 		return list
 	}
 	return append(list, s)
+}
+
+// loaded is an attempt's evidence as loadEvidence read it.
+type loaded struct {
+	ev   *evidence.Evidence
+	name string
+	err  error
+}
+
+// loadAll reads the evidence of every test, GOMAXPROCS files at a time.
+func loadAll(ts []*gotest.Test, artifactsDir string) map[*gotest.Test]loaded {
+	out := make([]loaded, len(ts))
+	next := atomic.Int64{}
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < len(ts); i = int(next.Add(1)) - 1 {
+				ev, name, err := loadEvidence(ts[i].Artifact, artifactsDir)
+				out[i] = loaded{ev, name, err}
+			}
+		}()
+	}
+	wg.Wait()
+	m := make(map[*gotest.Test]loaded, len(ts))
+	for i, t := range ts {
+		m[t] = out[i]
+	}
+	return m
 }
 
 // loadEvidence reads the evidence.json of an artifact directory; it returns

@@ -87,12 +87,26 @@ func (c *Writer) Write(p []byte) (int, error) {
 }
 
 func (c *Writer) emit(p []byte) error {
-	s := string(p)
-	if !clean(s) {
-		s = String(s)
+	if cleanBytes(p) {
+		_, err := c.w.Write(p)
+		return err
 	}
-	_, err := io.WriteString(c.w, s)
+	_, err := io.WriteString(c.w, String(string(p)))
 	return err
+}
+
+func cleanBytes(p []byte) bool {
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c >= 0x20 && c < 0x80 || c == '\n' || c == '\t' || c == '\r' {
+			continue
+		}
+		r, n := utf8.DecodeRune(p[i:])
+		if (r == utf8.RuneError && n <= 1) || !Allowed(r) {
+			return false
+		}
+		i += n - 1
+	}
+	return true
 }
 
 // Close writes what is left.
