@@ -17,7 +17,8 @@ import (
 type buildspec struct {
 	Version string `yaml:"version"`
 	Env     struct {
-		Variables map[string]string `yaml:"variables"`
+		Variables      map[string]string `yaml:"variables"`
+		ParameterStore map[string]string `yaml:"parameter-store"`
 	} `yaml:"env"`
 	Cache struct {
 		Paths []string `yaml:"paths"`
@@ -94,6 +95,16 @@ func TestBuildspec(t *testing.T) {
 	if !slices.ContainsFunc(ran, func(c string) bool { return strings.HasPrefix(c, "./bin/compliance run ") }) {
 		t.Errorf("buildspec never runs `compliance run`: %v", ran)
 	}
+	// Scheduled builds sign their report with the key from an SSM SecureString
+	// parameter (never written to disk), and say they are scheduled.
+	if bs.Env.ParameterStore["COMPLIANCE_SIGNING_KEY"] != SigningKeyParameter {
+		t.Errorf("env parameter-store %v: want COMPLIANCE_SIGNING_KEY from %s", bs.Env.ParameterStore, SigningKeyParameter)
+	}
+	if !slices.ContainsFunc(ran, func(c string) bool {
+		return strings.HasPrefix(c, "./bin/compliance run ") && strings.Contains(c, "--sign env:COMPLIANCE_SIGNING_KEY") && strings.Contains(c, "--scheduled")
+	}) {
+		t.Errorf("buildspec's compliance run neither signs (--sign env:COMPLIANCE_SIGNING_KEY) nor says --scheduled: %v", ran)
+	}
 	rep, ok := bs.Reports["connect-compliance"]
 	if !ok || rep.FileFormat != "JUNITXML" || rep.BaseDirectory != outDir || !slices.Contains(rep.Files, "junit.xml") {
 		t.Errorf("reports %+v: want a JUNITXML report group reading junit.xml from %s", bs.Reports, outDir)
@@ -159,6 +170,25 @@ func TestCodeBuildTemplate(t *testing.T) {
 	wj, _ := w.JSON()
 	if string(gj) != string(wj) {
 		t.Errorf("the build role's read-only policy differs from deploy/iam/readonly-policy.json:\n%s\nwant\n%s", gj, wj)
+	}
+}
+
+// SigningKeyParameter is the SSM parameter holding the PEM signing key.
+const SigningKeyParameter = "/connect-compliance/signing-key"
+
+// TestBuildRoleReadsTheSigningKey: the build role may read the signing key
+// parameter (ssm:GetParameters, as CodeBuild's parameter-store needs) and
+// nothing else of Parameter Store.
+func TestBuildRoleReadsTheSigningKey(t *testing.T) {
+	b, err := os.ReadFile("codebuild/template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	for _, want := range []string{"Action: ssm:GetParameters", "parameter" + SigningKeyParameter} {
+		if !strings.Contains(s, want) {
+			t.Errorf("template.yaml lacks %q", want)
+		}
 	}
 }
 

@@ -153,3 +153,30 @@ func sorted(s []string) []string {
 	}
 	return out
 }
+
+// TestScheduledReportsAreSigned: the scheduled pipelines sign their reports
+// with a key they never write to disk (a GitHub secret; in CodeBuild an SSM
+// SecureString parameter) and say the run is scheduled, so an unsigned one
+// is a warning in its header.
+func TestScheduledReportsAreSigned(t *testing.T) {
+	b, err := os.ReadFile("../.github/workflows/compliance-suite.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	for _, want := range []string{
+		"COMPLIANCE_SIGNING_KEY:\n        description:", // a secret of the reusable workflow
+		"COMPLIANCE_SIGNING_KEY: ${{ secrets.COMPLIANCE_SIGNING_KEY }}",
+		"--sign env:COMPLIANCE_SIGNING_KEY", "--scheduled", "::warning::",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("compliance-suite.yml lacks %q", want)
+		}
+	}
+	for _, f := range []string{"compliance-daily.yml", "compliance-monthly.yml", "compliance-quarterly.yml"} {
+		w, _ := os.ReadFile(filepath.Join("..", ".github", "workflows", f))
+		if strings.Count(string(w), "secrets: inherit") != strings.Count(string(w), "uses: ./.github/workflows/compliance-suite.yml") {
+			t.Errorf("%s: every call of compliance-suite.yml must pass the signing secret (secrets: inherit)", f)
+		}
+	}
+}

@@ -13,6 +13,7 @@
 package reports
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
@@ -25,6 +26,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/connect-compliance/connect-compliance/helpers/catalog"
@@ -67,6 +69,9 @@ type Config struct {
 	// SignKey is an ed25519 private key file (PEM PKCS#8): when set, a
 	// manifest of every output and evidence file and its signature are written.
 	SignKey string
+	// Catalog, when set, is the catalog already loaded (CatalogPath still
+	// names it in the report).
+	Catalog *catalog.Catalog
 }
 
 // Report is what Generate did.
@@ -85,7 +90,15 @@ type Report struct {
 // catalog, waiver file, ledger, previous results or signing key. Problems
 // with the input that still allow a report (a truncated stream, stray
 // lines) are in the results and make ExitCode 2.
-func Generate(cfg Config) (*Report, error) {
+func Generate(cfg Config) (rep *Report, err error) {
+	defer func() {
+		if err != nil && rep == nil && cfg.OutDir != "" {
+			// No report: none from an earlier run may be left to look current.
+			if rerr := RemoveOutputs(cfg.OutDir); rerr != nil {
+				err = errors.Join(err, rerr)
+			}
+		}
+	}()
 	if len(cfg.Inputs) == 0 {
 		return nil, gotest.ErrNoInput
 	}
@@ -99,19 +112,19 @@ func Generate(cfg Config) (*Report, error) {
 	}
 	now := cfg.Now().UTC()
 	cfg.Now = func() time.Time { return now } // one clock for the whole report
-	cat, err := catalog.Load(cfg.CatalogPath)
-	if err != nil {
-		return nil, fmt.Errorf("catalog %s: %w", cfg.CatalogPath, err)
+	cat := cfg.Catalog
+	if cat == nil {
+		if cat, err = catalog.Load(cfg.CatalogPath); err != nil {
+			return nil, fmt.Errorf("catalog %s: %w", cfg.CatalogPath, err)
+		}
 	}
 	if cfg.WaiversPath != "" {
-		ws, err := waiver.Load(cfg.WaiversPath, now)
+		ws, err := waiver.LoadWithin(cfg.WaiversPath, now, cfg.WaiverHorizon)
 		if err != nil {
 			return nil, fmt.Errorf("waivers: %w", err)
 		}
-		for _, w := range append(slices.Clone(ws.Active), ws.Expired...) {
-			if _, ok := cat.Control(w.Control); !ok {
-				return nil, fmt.Errorf("waivers %s: waiver %s names control %q, which is not in the catalog %s", cfg.WaiversPath, w.Ticket, w.Control, cfg.CatalogPath)
-			}
+		if err := ws.CheckControls(func(id string) bool { _, ok := cat.Control(id); return ok }); err != nil {
+			return nil, fmt.Errorf("waivers (catalog %s): %w", cfg.CatalogPath, err)
 		}
 		cfg.Waivers = ws
 	}
@@ -157,32 +170,44 @@ func Generate(cfg Config) (*Report, error) {
 	}
 	cfg.InputDigest = hex.EncodeToString(digest.Sum(nil))
 
+	cfg.Signed = key != nil
+	roots := evidenceRoots(cfg, run) // run is not needed after Build: its memory goes before rendering
 	res := results.Build(cat, run, cfg.Options)
-	files, err := Render(res, cfg.Formats...)
+	// Every file is written to a temporary name beside its place, hashed as
+	// it is written (the manifest lists it without reading it again), and
+	// renamed only when all were written: no report is ever half there.
+	out, err := renderFiles(cfg.OutDir, res, cfg.Formats)
+	defer out.discard()
 	if err != nil {
 		return nil, err
 	}
 	if key != nil {
-		body, sig, err := sign(cfg, res, run, files, key)
+		body, sig, err := sign(cfg, res, roots, out, key)
 		if err != nil {
 			return nil, err
 		}
-		files[manifest.FileName], files[manifest.SigName] = body, sig
-	}
-	if err := writeAll(cfg.OutDir, files); err != nil {
-		return nil, err
-	}
-	if key == nil {
-		// A manifest from an earlier, signed report of this directory no
-		// longer describes it.
-		for _, name := range []string{manifest.FileName, manifest.SigName} {
-			if err := os.Remove(filepath.Join(cfg.OutDir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		for name, b := range map[string][]byte{manifest.FileName: body, manifest.SigName: sig} {
+			if err := out.add(cfg.OutDir, name, func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
 				return nil, err
 			}
 		}
 	}
-	rep := &Report{Results: res}
-	for name := range files {
+	if err := out.commit(cfg.OutDir); err != nil {
+		return nil, err
+	}
+	// An earlier report's outputs not written this time (a format not asked
+	// for, the manifest of an earlier signed report) no longer describe the
+	// directory.
+	for _, name := range OutputFiles() {
+		if _, written := out.infos[name]; written {
+			continue
+		}
+		if err := os.Remove(filepath.Join(cfg.OutDir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+	}
+	rep = &Report{Results: res}
+	for name := range out.infos {
 		rep.Files = append(rep.Files, name)
 	}
 	sort.Strings(rep.Files)
@@ -192,6 +217,30 @@ func Generate(cfg Config) (*Report, error) {
 		}
 	}
 	return rep, nil
+}
+
+// OutputFiles are the names of every file a report may write.
+func OutputFiles() []string {
+	out := []string{ResultsFile, JUnitFile, HTMLFile, manifest.FileName, manifest.SigName}
+	for _, name := range Formats {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// RemoveOutputs removes the report files (OutputFiles) from dir, leaving
+// everything else (test.json, the evidence): what `compliance report` and
+// `compliance run` do when they cannot make a report, so that no earlier
+// report is left looking current.
+func RemoveOutputs(dir string) error {
+	var errs []error
+	for _, name := range OutputFiles() {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func formatNames() []string {
@@ -206,18 +255,35 @@ func formatNames() []string {
 // knownControls rejects a test that names a control the catalog lacks: the
 // catalog and the suites do not match, and no report of them can be right.
 func knownControls(cat *catalog.Catalog, run *gotest.Run, catalogPath string) error {
+	ids := make(map[string]bool, len(cat.Controls))
+	for _, c := range cat.Controls {
+		ids[c.ID] = true
+	}
 	var errs []error
 	for _, p := range run.Packages {
 		for _, t := range p.Tests {
 			if id := t.Attrs[evidence.AttrControl]; id != "" {
-				if _, ok := cat.Control(id); !ok {
+				if !ids[id] {
 					errs = append(errs, fmt.Errorf("%s: test %s.%s reports control %q, which is not in the catalog %s (is the catalog from another version of the suites?)",
 						t.Source, t.Package, t.Name, id, catalogPath))
 				}
 			}
 		}
 	}
-	return errors.Join(errs...)
+	return JoinBounded(errs, MaxErrors)
+}
+
+// MaxErrors is how many problems an error or the command's output lists
+// before saying how many more there are.
+const MaxErrors = 20
+
+// JoinBounded joins the first max errors and, when there are more, a line
+// saying how many more there are.
+func JoinBounded(errs []error, max int) error {
+	if len(errs) <= max {
+		return errors.Join(errs...)
+	}
+	return errors.Join(append(errs[:max:max], fmt.Errorf("... and %d more", len(errs)-max))...)
 }
 
 func readResults(path string) (*results.Results, error) {
@@ -236,110 +302,178 @@ func readResults(path string) (*results.Results, error) {
 	return r, nil
 }
 
-// sign builds the manifest of the output directory as it will be after
-// writing files, plus the directories the evidence was read from.
-func sign(cfg Config, res *results.Results, run *gotest.Run, files map[string][]byte, key ed25519.PrivateKey) (body, sig []byte, err error) {
-	var roots []string
+// evidenceRoots are the directories the evidence was read from: the
+// --artifacts directory, else the -outputdir of each test's artifacts (the
+// part of their path before /_artifacts/).
+func evidenceRoots(cfg Config, run *gotest.Run) []string {
 	if cfg.ArtifactsDir != "" {
-		roots = append(roots, cfg.ArtifactsDir)
-	} else {
-		// The -outputdir of each test's artifacts: the part before /_artifacts/.
-		for _, p := range run.Packages {
-			for _, t := range p.Tests {
-				if dir, _, ok := strings.Cut(filepath.ToSlash(t.Artifact), "/_artifacts/"); ok {
-					if root := filepath.FromSlash(dir); !slices.Contains(roots, root) {
-						roots = append(roots, root)
-					}
+		return []string{cfg.ArtifactsDir}
+	}
+	var roots []string
+	for _, p := range run.Packages {
+		for _, t := range p.Tests {
+			if dir, _, ok := strings.Cut(filepath.ToSlash(t.Artifact), "/_artifacts/"); ok {
+				if root := filepath.FromSlash(dir); !slices.Contains(roots, root) {
+					roots = append(roots, root)
 				}
 			}
 		}
 	}
+	return roots
+}
+
+// sign builds the manifest of the output directory as it will be after
+// the files are renamed into place, plus the directories the evidence was
+// read from.
+func sign(cfg Config, res *results.Results, roots []string, files *written, key ed25519.PrivateKey) (body, sig []byte, err error) {
 	var exclude []string
 	if cfg.HistoryPath != "" {
 		exclude = append(exclude, cfg.HistoryPath)
 	}
+	for _, tmp := range files.tmps { // listed under their own names
+		exclude = append(exclude, tmp)
+	}
 	_, body, sig, err = manifest.Build(cfg.OutDir, manifest.Options{Tool: res.Run.Tool + " " + res.Run.Version, Run: res.Run.ID,
-		Now: res.Run.Generated, Roots: roots, Pending: files, Exclude: exclude, Key: key})
+		Now: res.Run.Generated, Roots: roots, PendingFiles: files.infos, Exclude: exclude, Key: key})
 	return body, sig, err
 }
 
-// Render produces the content of every report file, keyed by file name:
-// results.json, junit.xml, report.html and the files of the given formats.
-func Render(res *results.Results, formats ...string) (map[string][]byte, error) {
-	var rj, ju, ht bytes.Buffer
-	if err := res.WriteJSON(&rj); err != nil {
-		return nil, err
+// renderers are the report files to write and how, in file name order.
+func renderers(res *results.Results, formats []string) (map[string]func(io.Writer) error, error) {
+	out := map[string]func(io.Writer) error{
+		ResultsFile: res.WriteJSON,
+		JUnitFile:   func(w io.Writer) error { return junit.Write(w, res) },
+		HTMLFile:    func(w io.Writer) error { return html.Write(w, res) },
 	}
-	if err := junit.Write(&ju, res); err != nil {
-		return nil, err
-	}
-	if err := html.Write(&ht, res); err != nil {
-		return nil, err
-	}
-	out := map[string][]byte{ResultsFile: rj.Bytes(), JUnitFile: ju.Bytes(), HTMLFile: ht.Bytes()}
 	for _, f := range formats {
-		var b bytes.Buffer
-		var err error
 		switch f {
 		case "csv":
-			err = csvfile.Write(&b, res)
+			out[CSVFile] = func(w io.Writer) error { return csvfile.Write(w, res) }
 		case "oscal":
-			err = oscal.Write(&b, res)
+			out[OSCALFile] = func(w io.Writer) error { return oscal.Write(w, res) }
 		default:
-			err = fmt.Errorf("unknown format %q", f)
+			return nil, fmt.Errorf("unknown format %q", f)
 		}
-		if err != nil {
-			return nil, err
-		}
-		out[Formats[f]] = b.Bytes()
 	}
 	return out, nil
 }
 
-// writeAll writes every file to a temporary name first and renames them only
-// when all were written.
-func writeAll(dir string, files map[string][]byte) (err error) {
+// Render produces the content of every report file, keyed by file name:
+// results.json, junit.xml, report.html and the files of the given formats.
+// Generate writes them to files as it renders them instead.
+func Render(res *results.Results, formats ...string) (map[string][]byte, error) {
+	rs, err := renderers(res, formats)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	for name, render := range rs {
+		var b bytes.Buffer
+		if err := render(&b); err != nil {
+			return nil, err
+		}
+		out[name] = b.Bytes()
+	}
+	return out, nil
+}
+
+// written are report files written under temporary names, with what the
+// manifest lists of each.
+type written struct {
+	mu    sync.Mutex
+	tmps  map[string]string // file name -> temporary file
+	infos map[string]manifest.File
+}
+
+// renderFiles renders every report file into dir, concurrently (each is
+// streamed through a buffer to its file, never held whole).
+func renderFiles(dir string, res *results.Results, formats []string) (*written, error) {
+	out := &written{tmps: map[string]string{}, infos: map[string]manifest.File{}}
+	rs, err := renderers(res, formats)
+	if err != nil {
+		return out, err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return out, err
+	}
+	errs := make([]error, 0, len(rs))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for name, render := range rs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := out.add(dir, name, render); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+// add writes one file under a temporary name in dir, hashing it on the way.
+func (o *written) add(dir, name string, render func(io.Writer) error) error {
+	f, err := os.CreateTemp(dir, "."+name+".tmp*")
+	if err != nil {
 		return err
 	}
-	tmps := map[string]string{}
-	defer func() {
-		for _, t := range tmps {
-			os.Remove(t)
-		}
-	}()
-	names := make([]string, 0, len(files))
-	for name := range files {
+	o.mu.Lock()
+	o.tmps[name] = f.Name()
+	o.mu.Unlock()
+	h := sha256.New()
+	n := &countWriter{}
+	bw := bufio.NewWriterSize(io.MultiWriter(f, h, n), 256<<10)
+	rerr := render(bw)
+	ferr := bw.Flush()
+	cerr := f.Close()
+	if err := errors.Join(rerr, ferr, cerr); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return err
+	}
+	o.mu.Lock()
+	o.infos[name] = manifest.File{Path: name, Size: n.n, SHA256: hex.EncodeToString(h.Sum(nil))}
+	o.mu.Unlock()
+	return nil
+}
+
+// commit renames every file to its place, the manifest last: a reader that
+// sees it sees the files it lists.
+func (o *written) commit(dir string) error {
+	names := make([]string, 0, len(o.tmps))
+	for name := range o.tmps {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	for _, name := range names {
-		f, err := os.CreateTemp(dir, "."+name+".tmp*")
-		if err != nil {
-			return err
-		}
-		tmps[name] = f.Name()
-		_, werr := f.Write(files[name])
-		cerr := f.Close()
-		if err := errors.Join(werr, cerr); err != nil {
-			return err
-		}
-		if err := os.Chmod(f.Name(), 0o644); err != nil {
-			return err
-		}
-	}
-	// The manifest last: a reader that sees it sees the files it lists.
 	slices.SortStableFunc(names, func(a, b string) int {
 		return boolInt(a == manifest.FileName || a == manifest.SigName) - boolInt(b == manifest.FileName || b == manifest.SigName)
 	})
 	for _, name := range names {
-		if err := os.Rename(tmps[name], filepath.Join(dir, name)); err != nil {
+		if err := os.Rename(o.tmps[name], filepath.Join(dir, name)); err != nil {
 			return err
 		}
-		delete(tmps, name)
+		delete(o.tmps, name)
 	}
 	return nil
 }
+
+// discard removes what was not committed.
+func (o *written) discard() {
+	if o == nil {
+		return
+	}
+	for _, t := range o.tmps {
+		os.Remove(t)
+	}
+}
+
+type countWriter struct{ n int64 }
+
+func (c *countWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
 
 func boolInt(b bool) int {
 	if b {

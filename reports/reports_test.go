@@ -204,7 +204,7 @@ func TestGenerateBadInputWritesNothing(t *testing.T) {
 		"bad catalog":            {func(c *Config) { c.CatalogPath = "testdata/sample.json" }, "catalog testdata/sample.json"},
 		"unknown control id":     {func(c *Config) { c.Inputs = append(c.Inputs, unknown) }, `reports control "NOPE-NOPE-01", which is not in the catalog`},
 		"malformed waivers":      {func(c *Config) { c.WaiversPath = badWaivers }, "waivers.yaml"},
-		"waiver unknown control": {func(c *Config) { c.WaiversPath = unknownWaiver }, `names control "NOPE-NOPE-01"`},
+		"waiver unknown control": {func(c *Config) { c.WaiversPath = unknownWaiver }, `waivers2.yaml:2: waivers[0].control: control "NOPE-NOPE-01" is not in the catalog`},
 		"missing waivers":        {func(c *Config) { c.WaiversPath = filepath.Join(dir, "none.yaml") }, "none.yaml"},
 		"malformed ledger":       {func(c *Config) { c.HistoryPath = badLedger }, "history.jsonl:1"},
 		"bad previous":           {func(c *Config) { c.PreviousPath = badPrevious }, "previous results"},
@@ -374,6 +374,7 @@ func TestEveryCatalogControlNamed(t *testing.T) {
 		t.Run(filepath.Base(tc.inputs[0]), func(t *testing.T) {
 			cfg := testConfig(t, tc.inputs...)
 			cfg.Tags = nil // every tag
+			cfg.WaiversPath = "testdata/waivers.yaml"
 			rep, err := Generate(cfg)
 			if err != nil {
 				t.Fatal(err)

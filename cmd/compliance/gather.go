@@ -108,6 +108,10 @@ func mergeTree(src, dst string) []string {
 		if d.IsDir() {
 			return nil
 		}
+		if !d.Type().IsRegular() {
+			problems = append(problems, fmt.Sprintf("%s is a symlink or another non-regular file: refused (a run's evidence is regular files only)", p))
+			return nil
+		}
 		rel, err := filepath.Rel(src, p)
 		if err != nil {
 			return err
@@ -128,7 +132,14 @@ func mergeTree(src, dst string) []string {
 	return problems
 }
 
+// copyFile copies a regular file, never what a symlink points at, and never
+// over an existing file.
 func copyFile(src, dst string) error {
+	if st, err := os.Lstat(src); err != nil {
+		return err
+	} else if !st.Mode().IsRegular() {
+		return fmt.Errorf("%s is a symlink or another non-regular file: refused", src)
+	}
 	in, err := os.Open(src)
 	if err != nil {
 		return err

@@ -59,7 +59,7 @@ func TestGatherRefusesClashesAndMissingRuns(t *testing.T) {
 	empty := filepath.Join(dir, "runs", "daily-333333333333-eu-west-1")
 	os.MkdirAll(empty, 0o755)
 	code, _, errs = runCLI(t, "gather", "--out", filepath.Join(dir, "merged3"), "--expect", expect, a, empty)
-	if code != 2 || !strings.Contains(errs, "no results for account 111111111111 region us-west-2") || !strings.Contains(errs, "daily-333333333333-eu-west-1: open") {
+	if code != 2 || !strings.Contains(errs, "no results for account 111111111111 region us-west-2") || !strings.Contains(errs, "daily-333333333333-eu-west-1/test.json: no such file") {
 		t.Errorf("missing: exit %d, %q", code, errs)
 	}
 	if code, _, _ := runCLI(t, "gather", a); code != 2 {

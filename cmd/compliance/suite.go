@@ -13,6 +13,7 @@ import (
 	"github.com/connect-compliance/connect-compliance/helpers/catalog"
 	"github.com/connect-compliance/connect-compliance/helpers/config"
 	"github.com/connect-compliance/connect-compliance/helpers/harness"
+	"github.com/connect-compliance/connect-compliance/reports"
 )
 
 const runUsage = `usage: compliance run --tag TAG [--out DIR] [flags]
@@ -53,15 +54,30 @@ func runSuite(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if !contains(catalog.Tags, tag) || fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "compliance run: want --tag one of %v and no arguments\n", catalog.Tags)
-		fs.Usage()
+	if out == "" && contains(catalog.Tags, tag) {
+		out = filepath.Join("out", tag)
+	}
+	// fail stops the run before any control: no report, and none from an
+	// earlier run left in --out to look current.
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "compliance run: "+format+"\n", a...)
+		if out != "" {
+			if err := reports.RemoveOutputs(out); err != nil {
+				fmt.Fprintf(stderr, "compliance run: %v\n", err)
+			}
+		}
 		return 2
+	}
+	if !contains(catalog.Tags, tag) {
+		return fail("unknown --tag %q: want one of %s", tag, strings.Join(catalog.Tags, ", "))
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return fail("unexpected arguments %q: the suite is --tag", fs.Args())
 	}
 	root, err := harness.ModuleRoot(filepath.Dir(catalogPath))
 	if err != nil {
-		fmt.Fprintf(stderr, "compliance run: %v\n", err)
-		return 2
+		return fail("%v", err)
 	}
 	cfgPath := os.Getenv(harness.EnvConfig)
 	if cfgPath == "" {
@@ -69,8 +85,7 @@ func runSuite(args []string, stdout, stderr io.Writer) int {
 	}
 	cfg, err := config.Load(cfgPath)
 	if err != nil {
-		fmt.Fprintf(stderr, "compliance run: %v\n", err)
-		return 2
+		return fail("%v", err)
 	}
 	target = first(target, os.Getenv(harness.EnvTarget), cfg.Target)
 	if target == config.TargetSim {
@@ -78,14 +93,10 @@ func runSuite(args []string, stdout, stderr io.Writer) int {
 	} else {
 		scenario = ""
 	}
-	if out == "" {
-		out = filepath.Join("out", tag)
-	}
 	abs, err := filepath.Abs(out)
 	if err == nil && rf.cfg.HistoryPath != "" {
 		if h, herr := filepath.Abs(rf.cfg.HistoryPath); herr == nil && (h == abs || strings.HasPrefix(h, abs+string(filepath.Separator))) {
-			fmt.Fprintf(stderr, "compliance run: --history %s is inside --out %s, which is emptied first: keep the ledger outside it\n", rf.cfg.HistoryPath, out)
-			return 2
+			return fail("--history %s is inside --out %s, which is emptied first: keep the ledger outside it", rf.cfg.HistoryPath, out)
 		}
 	}
 	var previous []byte
@@ -107,8 +118,7 @@ func runSuite(args []string, stdout, stderr io.Writer) int {
 		err = os.WriteFile(rf.previous, previous, 0o644)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "compliance run: %v\n", err)
-		return 2
+		return fail("%v", err)
 	}
 	events, err := os.Create(filepath.Join(abs, "test.json"))
 	if err != nil {

@@ -11,12 +11,14 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/connect-compliance/connect-compliance/helpers/yamldoc"
 )
@@ -34,7 +36,12 @@ type Config struct {
 	// Scenario is the simulator scenario loaded in sim mode (default healthy).
 	Scenario string `yaml:"scenario"`
 	// Waivers is the waiver file, relative to the config file; empty means none.
-	Waivers  string    `yaml:"waivers"`
+	Waivers string `yaml:"waivers"`
+	// WaiverHorizonDays bounds how far ahead of today a waiver may expire
+	// (default 365; see WaiverHorizon).
+	WaiverHorizonDays *int `yaml:"waiver_horizon_days"`
+	// Signing pins the key that signs reports (compliance verify).
+	Signing  Signing   `yaml:"signing"`
 	Accounts []Account `yaml:"accounts"`
 	// Thresholds overrides the defaults of Thresholds (see Defaults).
 	Thresholds map[string]float64 `yaml:"thresholds"`
@@ -54,6 +61,15 @@ type Config struct {
 
 	// Path is the file the config was read from.
 	Path string `yaml:"-"`
+}
+
+// Signing is the config's half of report signing.
+type Signing struct {
+	// Fingerprint is the fingerprint of the ed25519 public key reports are
+	// signed with ("SHA256:" and 43 base64 characters, as compliance keygen
+	// and verify print it): compliance verify checks a report against it
+	// when no --pub is given.
+	Fingerprint string `yaml:"fingerprint"`
 }
 
 // Account is one AWS account in scope.
@@ -204,6 +220,74 @@ var Defaults = []Threshold{
 	{"change.min_execution_success_ratio", 0.8, "ratio", "share of the recent finished pipeline runs that succeeded (CHANGE-PIPELINE-01)"},
 }
 
+// thresholdRange is the values a threshold may take: never negative, a
+// ratio at most 1, a percentage at most 100, and the ranges some keys
+// document (limits[key]).
+func thresholdRange(t Threshold) (lo, hi float64, what string) {
+	if r, ok := limits[t.Key]; ok {
+		return r[0], r[1], fmt.Sprintf("want %g to %g", r[0], r[1])
+	}
+	switch t.Unit {
+	case "ratio":
+		return 0, 1, "a ratio is at most 1"
+	case "percent":
+		return 0, 100, "a percentage is at most 100"
+	}
+	return 0, math.Inf(1), ""
+}
+
+// limits are the ranges of thresholds narrower than their unit's.
+var limits = map[string][2]float64{
+	"change.lookback_days": {1, 90}, // CloudTrail LookupEvents reaches back 90 days
+}
+
+// checkThresholds rejects unknown keys and values out of range, naming the
+// file and the key's own line.
+func checkThresholds(path string, doc *yamldoc.Doc, at string, ths map[string]float64) error {
+	ks := make([]string, 0, len(ths))
+	for k := range ths {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	for _, k := range ks {
+		v := ths[k]
+		// Keys hold dots: quoted, the YAML path finds the key's own line.
+		bad := func(format string, args ...any) error {
+			return fmt.Errorf("%s:%d: %s.%s: %s", path, doc.Line(at+".'"+k+"'"), strings.TrimPrefix(at, "$."), k, fmt.Sprintf(format, args...))
+		}
+		var t Threshold
+		for _, d := range Defaults {
+			if d.Key == k {
+				t = d
+			}
+		}
+		if t.Key == "" {
+			return bad("unknown threshold %q (known: %s)", k, strings.Join(keys(), ", "))
+		}
+		lo, hi, what := thresholdRange(t)
+		switch {
+		case math.IsNaN(v) || math.IsInf(v, 0):
+			return bad("want a finite number, got %v", v)
+		case v < 0 && lo == 0:
+			return bad("must not be negative, got %v", v)
+		case v < lo || v > hi:
+			return bad("%s, got %v", what, v)
+		}
+	}
+	return nil
+}
+
+var fingerprintPattern = regexp.MustCompile(`^SHA256:[A-Za-z0-9+/]{43}$`)
+
+// WaiverHorizon is how far ahead of today a waiver may expire:
+// waiver_horizon_days, else one year.
+func (c *Config) WaiverHorizon() time.Duration {
+	if c.WaiverHorizonDays == nil {
+		return 365 * 24 * time.Hour
+	}
+	return time.Duration(*c.WaiverHorizonDays) * 24 * time.Hour
+}
+
 // Default returns the default of a threshold key.
 func Default(key string) (float64, bool) {
 	for _, t := range Defaults {
@@ -289,21 +373,23 @@ func Parse(path string, b []byte) (*Config, error) {
 			}
 		}
 	}
-	for k := range c.Thresholds {
-		if _, ok := Default(k); !ok {
-			return nil, doc.Errorf("$.thresholds."+k, "unknown threshold %q (known: %s)", k, strings.Join(keys(), ", "))
-		}
+	if err := checkThresholds(path, doc, "$.thresholds", c.Thresholds); err != nil {
+		return nil, err
 	}
 	for i, o := range c.Overrides {
 		p := fmt.Sprintf("$.overrides[%d]", i)
 		if o.Resource == "" {
 			return nil, doc.Errorf(p+".resource", "missing resource (for example queue/Overflow)")
 		}
-		for k := range o.Thresholds {
-			if _, ok := Default(k); !ok {
-				return nil, doc.Errorf(p+".thresholds."+k, "unknown threshold %q", k)
-			}
+		if err := checkThresholds(path, doc, p+".thresholds", o.Thresholds); err != nil {
+			return nil, err
 		}
+	}
+	if h := c.WaiverHorizonDays; h != nil && (*h < 1 || *h > 3650) {
+		return nil, doc.Errorf("$.waiver_horizon_days", "want 1 to 3650 days, got %d", *h)
+	}
+	if f := c.Signing.Fingerprint; f != "" && !fingerprintPattern.MatchString(f) {
+		return nil, doc.Errorf("$.signing.fingerprint", `want SHA256: and 43 base64 characters (as compliance keygen and verify print it), got %q`, f)
 	}
 	if err := c.validateQuarterly(doc); err != nil {
 		return nil, err

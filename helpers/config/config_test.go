@@ -113,3 +113,59 @@ func TestEveryDefaultIsDocumentedInTheReadme(t *testing.T) {
 		}
 	}
 }
+
+// TestThresholdValuesInRange: NaN, infinities, negative values and values
+// out of their unit's range (a ratio above 1, a percentage above 100) are
+// refused with the file and the line of the threshold.
+func TestThresholdValuesInRange(t *testing.T) {
+	for _, tt := range []struct {
+		name, key, value, want string
+	}{
+		{"NaN", "queue.max_contacts_in_queue", ".nan", "compliance.yaml:9: thresholds.queue.max_contacts_in_queue: want a finite number, got NaN"},
+		{"+Inf", "queue.max_contacts_in_queue", ".inf", "compliance.yaml:9: thresholds.queue.max_contacts_in_queue: want a finite number, got +Inf"},
+		{"-Inf", "queue.max_contacts_in_queue", "-.inf", "want a finite number, got -Inf"},
+		{"negative", "queue.max_contacts_in_queue", "-1", "compliance.yaml:9: thresholds.queue.max_contacts_in_queue: must not be negative, got -1"},
+		{"ratio above 1", "lambda.max_error_rate", "1.5", "compliance.yaml:9: thresholds.lambda.max_error_rate: a ratio is at most 1, got 1.5"},
+		{"percentage above 100", "db.max_cpu_percent", "120", "compliance.yaml:9: thresholds.db.max_cpu_percent: a percentage is at most 100, got 120"},
+		{"lookback beyond CloudTrail", "change.lookback_days", "365", "thresholds.change.lookback_days: want 1 to 90, got 365"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in := strings.Replace(good, "queue.max_contacts_in_queue: 10", tt.key+": "+tt.value, 1)
+			_, err := config.Parse("compliance.yaml", []byte(in))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want %q", err, tt.want)
+			}
+		})
+	}
+	// The same rules for a resource's override, at its own line.
+	in := strings.Replace(good, "{queue.max_contacts_in_queue: 50}", "\n      queue.max_contacts_in_queue: 50\n      queue.max_size_ratio: 80", 1)
+	if _, err := config.Parse("compliance.yaml", []byte(in)); err == nil || !strings.Contains(err.Error(), "compliance.yaml:14: overrides[0].thresholds.queue.max_size_ratio: a ratio is at most 1, got 80") {
+		t.Errorf("override: %v", err)
+	}
+	// Edges are allowed.
+	for _, kv := range []string{"lambda.max_error_rate: 1", "db.max_cpu_percent: 100", "queue.max_contacts_in_queue: 0"} {
+		if _, err := config.Parse("compliance.yaml", []byte(strings.Replace(good, "queue.max_contacts_in_queue: 10", kv, 1))); err != nil {
+			t.Errorf("%s: %v", kv, err)
+		}
+	}
+}
+
+func TestWaiverHorizonAndSigningFingerprint(t *testing.T) {
+	c, err := config.Parse("c.yaml", []byte(good))
+	if err != nil || c.WaiverHorizon().Hours() != 365*24 || c.Signing.Fingerprint != "" {
+		t.Fatalf("defaults: %v %v", c.WaiverHorizon(), err)
+	}
+	c, err = config.Parse("c.yaml", []byte(good+"waiver_horizon_days: 90\nsigning:\n  fingerprint: \"SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU\"\n"))
+	if err != nil || c.WaiverHorizon().Hours() != 90*24 || c.Signing.Fingerprint != "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU" {
+		t.Fatalf("set: %+v %v", c, err)
+	}
+	for in, want := range map[string]string{
+		"waiver_horizon_days: 0\n":          "c.yaml:13: waiver_horizon_days: want 1 to 3650 days",
+		"signing: {fingerprint: \"abc\"}\n": "c.yaml:13: signing.fingerprint: want SHA256:",
+		"waiver_horizon_days: 99999\n":      "want 1 to 3650 days",
+	} {
+		if _, err := config.Parse("c.yaml", []byte(good+in)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", in, err, want)
+		}
+	}
+}

@@ -363,6 +363,7 @@ func (r *R) judge(c *C) evidence.Finding {
 		}
 		f.Message = strings.Join(append(msgs, r.notes...), "; ")
 		f.Observed, f.Expected = r.failures[0].observed, r.failures[0].expected
+		f.RawOutcome = evidence.Fail // reports judge waivers again from it
 		if w, ok := c.r.s.Waivers.Cover(c.id, f.Resource); ok {
 			f.Outcome = evidence.Waived
 			f.Waiver = &w

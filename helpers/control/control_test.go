@@ -174,6 +174,11 @@ waivers:
 			if ft.failed != tt.wantFailed {
 				t.Errorf("test failed = %v, want %v (%q)", ft.failed, tt.wantFailed, ft.errors)
 			}
+			for _, f := range ev.Findings {
+				if (f.Outcome == evidence.Waived || f.Outcome == evidence.Fail) && f.RawOutcome != evidence.Fail {
+					t.Errorf("finding %s %s: raw outcome %q, want fail (reports judge waivers from it)", f.Resource, f.Outcome, f.RawOutcome)
+				}
+			}
 			all := strings.Join(ft.errors, "\n") + ev.Error
 			if tt.wantMessage != "" && !strings.Contains(all, tt.wantMessage) {
 				t.Errorf("reported %q, want it to contain %q", all, tt.wantMessage)

@@ -203,8 +203,12 @@ func Setup(o Options) (*Env, error) {
 			return nil, fmt.Errorf("%s: %w", EnvWaivers, err)
 		}
 	}
-	ws, err := waiver.Load(wpath, o.Now())
+	ws, err := waiver.LoadWithin(wpath, o.Now(), cfg.WaiverHorizon())
 	if err != nil {
+		return nil, err
+	}
+	// A waiver for a control the catalog lacks is a wrong file: stop before any AWS call.
+	if err := ws.CheckControls(func(id string) bool { _, ok := cat.Control(id); return ok }); err != nil {
 		return nil, err
 	}
 

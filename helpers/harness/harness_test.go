@@ -88,6 +88,12 @@ func TestSetupStopsOnBadInput(t *testing.T) {
 		{"simulator speedup on a live run", harness.Options{ConfigPath: cfg, Target: "live", SimSpeedup: 20}, "COMPLIANCE_SIM_SPEEDUP: the simulator's quotas only"},
 		{"malformed waivers", harness.Options{ConfigPath: cfg, WaiversPath: write(t, dir, "w.yaml", "waivers:\n  - {control: DAILY-QUEUE-01}\n")},
 			"w.yaml:2: waivers[0].justification: missing"},
+		{"waiver for a control the catalog lacks", harness.Options{ConfigPath: cfg, WaiversPath: write(t, dir, "w2.yaml",
+			"waivers:\n  - {control: DAILY-QUEUE-99, justification: j, approver: a, ticket: T-1, expires: \""+time.Now().UTC().Format(time.DateOnly)+"\"}\n")},
+			`w2.yaml:2: waivers[0].control: control "DAILY-QUEUE-99" is not in the catalog`},
+		{"waiver beyond the horizon", harness.Options{ConfigPath: cfg, WaiversPath: write(t, dir, "w3.yaml",
+			"waivers:\n  - {control: DAILY-QUEUE-01, justification: j, approver: a, ticket: T-1, expires: 9999-12-31}\n")},
+			"w3.yaml:2: waivers[0].expires: 9999-12-31 is more than 365 days after today"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,6 +9,7 @@
 package waiver
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -18,10 +19,22 @@ import (
 	"github.com/connect-compliance/connect-compliance/helpers/yamldoc"
 )
 
+// DefaultHorizon is how far ahead of today a waiver may expire unless the
+// config sets waiver_horizon_days: an exception must be looked at again at
+// least once a year, so "9999-12-31" is refused.
+const DefaultHorizon = 365 * 24 * time.Hour
+
 // Set is the waivers in force at a point in time.
 type Set struct {
 	Active  []evidence.Waiver
 	Expired []evidence.Waiver
+	// where each waiver was read, for errors naming file and line
+	located []located
+}
+
+type located struct {
+	control string
+	err     func(format string, args ...any) error
 }
 
 type file struct {
@@ -37,8 +50,13 @@ type entry struct {
 	Expires       string `yaml:"expires"`
 }
 
-// Load reads a waiver file; a missing path ("") is an empty set.
-func Load(name string, now time.Time) (*Set, error) {
+// Load reads a waiver file with the default horizon; a missing path ("") is
+// an empty set.
+func Load(name string, now time.Time) (*Set, error) { return LoadWithin(name, now, DefaultHorizon) }
+
+// LoadWithin reads a waiver file; a waiver expiring more than horizon after
+// now is an error.
+func LoadWithin(name string, now time.Time, horizon time.Duration) (*Set, error) {
 	if name == "" {
 		return &Set{}, nil
 	}
@@ -46,12 +64,21 @@ func Load(name string, now time.Time) (*Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read waivers: %w", err)
 	}
-	return Parse(name, b, now)
+	return ParseWithin(name, b, now, horizon)
 }
 
-// Parse validates waiver content. now decides which waivers have expired: a
-// waiver is in force through the whole of its expiry day (UTC).
+// Parse validates waiver content with the default horizon.
 func Parse(name string, b []byte, now time.Time) (*Set, error) {
+	return ParseWithin(name, b, now, DefaultHorizon)
+}
+
+// ParseWithin validates waiver content. now decides which waivers have
+// expired (a waiver is in force through the whole of its expiry day, UTC)
+// and, with horizon, which expire too far ahead to be accepted.
+func ParseWithin(name string, b []byte, now time.Time, horizon time.Duration) (*Set, error) {
+	if horizon <= 0 {
+		horizon = DefaultHorizon
+	}
 	var f file
 	doc, err := yamldoc.Decode(name, b, &f)
 	if err != nil {
@@ -71,6 +98,10 @@ func Parse(name string, b []byte, now time.Time) (*Set, error) {
 		if err != nil {
 			return nil, doc.Errorf(p+".expires", "want a date YYYY-MM-DD, got %q", e.Expires)
 		}
+		if limit := now.UTC().Add(horizon); exp.After(limit) {
+			return nil, doc.Errorf(p+".expires", "%s is more than %d days after today (%s): a waiver must expire by %s and be renewed (waiver_horizon_days in the config)",
+				e.Expires, int(horizon.Hours()/24), now.UTC().Format(time.DateOnly), limit.Format(time.DateOnly))
+		}
 		if e.Resource != "" {
 			if _, err := path.Match(e.Resource, ""); err != nil {
 				return nil, doc.Errorf(p+".resource", "bad pattern %q: %v", e.Resource, err)
@@ -85,8 +116,24 @@ func Parse(name string, b []byte, now time.Time) (*Set, error) {
 		} else {
 			s.Active = append(s.Active, w)
 		}
+		s.located = append(s.located, located{control: e.Control, err: func(format string, args ...any) error {
+			return doc.Errorf(p+".control", format, args...)
+		}})
 	}
 	return s, nil
+}
+
+// CheckControls returns an error naming (with file and line) every waiver
+// whose control known does not know: a waiver for a control that does not
+// exist waives nothing, so its file is wrong.
+func (s *Set) CheckControls(known func(id string) bool) error {
+	var errs []error
+	for _, l := range s.located {
+		if !known(l.control) {
+			errs = append(errs, l.err("control %q is not in the catalog", l.control))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Cover returns the active waiver covering a control's finding on a resource.

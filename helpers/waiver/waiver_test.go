@@ -63,3 +63,47 @@ func TestShippedWaiverFileIsValid(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestHorizon: a waiver may not expire further ahead than the horizon (one
+// year unless the config says otherwise); "9999-12-31" is refused with its
+// file and line.
+func TestHorizon(t *testing.T) {
+	doc := func(expires string) []byte {
+		return []byte("waivers:\n  - control: A-B-01\n    justification: j\n    approver: a\n    ticket: T-1\n    expires: " + expires + "\n")
+	}
+	_, err := waiver.Parse("w.yaml", doc("9999-12-31"), now)
+	if err == nil || !strings.Contains(err.Error(), "w.yaml:6: waivers[0].expires:") || !strings.Contains(err.Error(), "365 days") {
+		t.Errorf("9999-12-31: %v", err)
+	}
+	if _, err := waiver.Parse("w.yaml", doc("2027-11-29"), now); err != nil {
+		t.Errorf("exactly a year ahead: %v", err)
+	}
+	if _, err := waiver.Parse("w.yaml", doc("2027-11-30"), now); err == nil {
+		t.Error("a year and a day ahead was accepted")
+	}
+	if _, err := waiver.ParseWithin("w.yaml", doc("2028-06-30"), now, 730*24*time.Hour); err != nil {
+		t.Errorf("within a configured two-year horizon: %v", err)
+	}
+	if _, err := waiver.Parse("w.yaml", doc("2020-01-01"), now); err != nil {
+		t.Errorf("an expired waiver is kept (and reported), not refused: %v", err)
+	}
+}
+
+// TestCheckControls names each waiver whose control the catalog lacks, with
+// its file and line.
+func TestCheckControls(t *testing.T) {
+	s, err := waiver.Parse("w.yaml", []byte(`waivers:
+  - {control: A-B-01, justification: j, approver: a, ticket: T-1, expires: "2026-12-31"}
+  - {control: A-B-09, justification: j, approver: a, ticket: T-2, expires: "2026-01-01"}
+`), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.CheckControls(func(id string) bool { return id == "A-B-01" })
+	if err == nil || !strings.Contains(err.Error(), `w.yaml:3: waivers[1].control: control "A-B-09" is not in the catalog`) {
+		t.Errorf("error %v", err)
+	}
+	if err := s.CheckControls(func(string) bool { return true }); err != nil {
+		t.Error(err)
+	}
+}

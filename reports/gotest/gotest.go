@@ -36,10 +36,15 @@ type Event struct {
 	ImportPath  string   `json:",omitempty"`
 }
 
-// Test is a top-level test of one package; subtest events are folded into it.
+// Test is one attempt of a top-level test of one package; subtest events
+// are folded into it. A test run more than once in one stream (go test
+// -count=2, a package re-run after a crash, two streams concatenated) is one
+// Test per attempt: every "run" event of a top-level test starts one.
 type Test struct {
 	Package string // import path with ModulePath stripped
 	Name    string
+	// Attempt numbers the attempts of the test in its Package, from 1.
+	Attempt int
 	// Action is the final action: pass, fail, skip; empty if the test
 	// started but never finished (killed binary, timeout, truncated input).
 	Action   string
@@ -52,7 +57,9 @@ type Test struct {
 	Source   string // input file name
 }
 
-// Package is one package of one input stream.
+// Package is one run of a package's test binary in one input stream: a
+// package started again in the same stream (a "start" event after its
+// first, as when two streams are concatenated) is another Package.
 type Package struct {
 	Path string // import path with ModulePath stripped
 	// Action is the package's final action (pass, fail, skip), empty if the
@@ -63,12 +70,14 @@ type Package struct {
 	// BuildOutput is the compiler output for FailedBuild.
 	BuildOutput string
 	// Output is the package-level output (events without a Test).
-	Output   strings.Builder
-	Tests    []*Test // in order of first appearance
+	Output strings.Builder
+	// Tests are the top-level tests' attempts, in order of their first event.
+	Tests    []*Test
 	Started  time.Time
 	Finished time.Time
 	Source   string
-	byName   map[string]*Test
+	byName   map[string]*Test // the latest attempt of each test
+	started  bool             // a "start" event was read
 }
 
 // Problem is something wrong with the input.
@@ -239,10 +248,14 @@ func (rd *Reader) event(name string, pkgs map[string]*Package, order *[]*Package
 		return
 	}
 	p := pkgs[e.Package]
-	if p == nil {
+	if p == nil || (e.Action == "start" && e.Test == "" && p.started) {
+		// A second "start" is another run of the package's binary.
 		p = &Package{Path: rd.strip(e.Package), Source: name, Started: e.Time, byName: map[string]*Test{}}
 		pkgs[e.Package] = p
 		*order = append(*order, p)
+	}
+	if e.Action == "start" && e.Test == "" {
+		p.started = true
 	}
 	if !e.Time.IsZero() {
 		p.Finished = e.Time
@@ -259,8 +272,13 @@ func (rd *Reader) event(name string, pkgs map[string]*Package, order *[]*Package
 	}
 	top, _, sub := strings.Cut(e.Test, "/")
 	t := p.byName[top]
-	if t == nil {
-		t = &Test{Package: p.Path, Name: top, Attrs: map[string]string{}, Started: e.Time, Source: name}
+	if t == nil || (e.Action == "run" && !sub) {
+		// Every "run" of a top-level test is an attempt of its own.
+		n := 1
+		if t != nil {
+			n = t.Attempt + 1
+		}
+		t = &Test{Package: p.Path, Name: top, Attempt: n, Attrs: map[string]string{}, Started: e.Time, Source: name}
 		p.byName[top] = t
 		p.Tests = append(p.Tests, t)
 	}

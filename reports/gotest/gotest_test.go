@@ -128,3 +128,56 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+// TestAttempts: a test reported more than once in one stream is one Test per
+// attempt, whether go test ran it twice (-count=2), a package binary was
+// started again after a crash, or two streams were concatenated.
+func TestAttempts(t *testing.T) {
+	const (
+		start = `{"Action":"start","Package":"m/p"}` + "\n"
+		run   = `{"Action":"run","Package":"m/p","Test":"TestA"}` + "\n"
+		sub   = `{"Action":"run","Package":"m/p","Test":"TestA/s"}` + "\n"
+		fail  = `{"Action":"fail","Package":"m/p","Test":"TestA"}` + "\n"
+		pass  = `{"Action":"pass","Package":"m/p","Test":"TestA"}` + "\n"
+		pkgOK = `{"Action":"pass","Package":"m/p"}` + "\n"
+		pkgKO = `{"Action":"fail","Package":"m/p"}` + "\n"
+	)
+	for _, tc := range []struct {
+		name     string
+		in       string
+		packages int
+		actions  string // each package's tests' actions, "-" for none
+	}{
+		{"count=2", start + run + sub + fail + run + sub + pass + pkgKO, 1, "fail,pass"},
+		{"concatenated", start + run + fail + pkgKO + start + run + pass + pkgOK, 2, "fail|pass"},
+		{"restarted after a crash", start + run + start + run + pass + pkgOK, 2, "-|pass"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			run, err := ReadAll("m", "in.json", strings.NewReader(tc.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(run.Packages) != tc.packages {
+				t.Fatalf("%d packages, want %d", len(run.Packages), tc.packages)
+			}
+			var pkgs []string
+			for _, p := range run.Packages {
+				var acts []string
+				for i, tt := range p.Tests {
+					if tt.Name != "TestA" || tt.Attempt != i+1 {
+						t.Errorf("test %s attempt %d at %d", tt.Name, tt.Attempt, i)
+					}
+					a := tt.Action
+					if a == "" {
+						a = "-"
+					}
+					acts = append(acts, a)
+				}
+				pkgs = append(pkgs, strings.Join(acts, ","))
+			}
+			if got := strings.Join(pkgs, "|"); got != tc.actions {
+				t.Errorf("attempts %s, want %s", got, tc.actions)
+			}
+		})
+	}
+}

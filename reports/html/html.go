@@ -22,6 +22,7 @@ import (
 	"github.com/connect-compliance/connect-compliance/helpers/evidence"
 	"github.com/connect-compliance/connect-compliance/reports/history"
 	"github.com/connect-compliance/connect-compliance/reports/results"
+	"github.com/connect-compliance/connect-compliance/reports/safetext"
 )
 
 //go:embed report.html.tmpl
@@ -39,7 +40,7 @@ func withOutcome(r *results.Results, os ...evidence.Outcome) []results.Control {
 	return out
 }
 
-var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
+var funcs = template.FuncMap{
 	"outcomes":   func() []evidence.Outcome { return evidence.Outcomes },
 	"severities": func() []string { return catalog.Severities },
 	"lower":      strings.ToLower,
@@ -79,23 +80,37 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		return out
 	},
 	"verdict": func(r *results.Results) string {
-		return map[int]string{0: "Compliant", 1: "Non-compliant", 2: "Incomplete: errors, controls not run or bad input"}[r.ExitCode()]
+		return map[int]string{0: "Compliant", 1: "Non-compliant", 2: "Incomplete: errors, controls not run, failures outside the controls or bad input"}[r.ExitCode()]
 	},
 	"exitcode": func(r *results.Results) int { return r.ExitCode() },
 	"trend":    trendSVG,
 	"when":     fmtTime,
 	"short":    short,
-}).Parse(source))
+}
 
-// page is what the template renders: the results and, per control, what
-// would otherwise take a template function call per row (reflection-heavy
-// at 10,000 controls).
+// The page is the template in three parts, around the two parts that
+// repeat per control (the control table's rows and the evidence blocks),
+// which are streamed (rows.go): at 10,000 controls the page is tens of
+// megabytes and is never held whole. The splits are between elements, so
+// each part is escaped from the same (HTML text) context.
+var tmplTop, tmplMiddle, tmplBottom = parts(source, "{{.RowsHTML}}", "{{.EvidenceHTML}}")
+
+func parts(src, rows, evidence string) (top, middle, bottom *template.Template) {
+	head, rest, ok1 := strings.Cut(src, rows)
+	mid, tail, ok2 := strings.Cut(rest, evidence)
+	if !ok1 || !ok2 {
+		panic("report.html.tmpl: no " + rows + " or " + evidence)
+	}
+	parse := func(name, text string) *template.Template {
+		return template.Must(template.New(name).Funcs(funcs).Parse(text))
+	}
+	return parse("top", head), parse("middle", mid), parse("bottom", tail)
+}
+
+// page is what the template renders: the results and the outcome of each
+// control, for the requirement traceability table.
 type page struct {
 	*results.Results
-	Rows                   []row
-	RowsHTML, EvidenceHTML template.HTML // see rows.go
-	// Outcomes are the outcomes of the report's controls, for the
-	// requirement traceability table.
 	Outcomes map[string]evidence.Outcome
 }
 
@@ -116,22 +131,25 @@ type finding struct {
 }
 
 func newPage(r *results.Results) *page {
-	p := &page{Results: r, Rows: make([]row, len(r.Controls)), Outcomes: make(map[string]evidence.Outcome, len(r.Controls))}
-	for i, c := range r.Controls {
+	p := &page{Results: r, Outcomes: make(map[string]evidence.Outcome, len(r.Controls))}
+	for _, c := range r.Controls {
 		p.Outcomes[c.ID] = c.Outcome
-		rw := row{Control: c, Last: fmtTime(c.LastCompliant), Due: fmtTime(c.DueBy), Brief: short(c.Summary, 240),
-			Search: searchText(c), Strip: stripSVG(c.Trend), Open: !history.Compliant(c.Outcome),
-			ShowOutput: c.Output != "" && !strings.Contains(c.Error, c.Output)}
-		if rw.Last == "" {
-			rw.Last = "never"
-		}
-		for _, f := range c.Findings {
-			rw.Finds = append(rw.Finds, finding{Finding: f, Chart: seriesSVG(f)})
-		}
-		p.Rows[i] = rw
 	}
-	p.RowsHTML, p.EvidenceHTML = rowsHTML(p.Rows), evidenceHTML(p.Rows)
 	return p
+}
+
+// newRow is what a control's row and evidence block show.
+func newRow(c results.Control) row {
+	rw := row{Control: c, Last: fmtTime(c.LastCompliant), Due: fmtTime(c.DueBy), Brief: short(c.Summary, 240),
+		Search: searchText(c), Strip: stripSVG(c.Trend), Open: !history.Compliant(c.Outcome),
+		ShowOutput: c.Output != "" && !strings.Contains(c.Error, c.Output)}
+	if rw.Last == "" {
+		rw.Last = "never"
+	}
+	for _, f := range c.Findings {
+		rw.Finds = append(rw.Finds, finding{Finding: f, Chart: seriesSVG(f)})
+	}
+	return rw
 }
 
 func short(s string, n int) string {
@@ -160,5 +178,34 @@ func searchText(c results.Control) string {
 	return s
 }
 
-// Write writes the report.
-func Write(w io.Writer, r *results.Results) error { return tmpl.Execute(w, newPage(r)) }
+// Write writes the report. Control characters and invalid UTF-8 in any
+// text become U+FFFD, as in the JUnit XML.
+func Write(w io.Writer, r *results.Results) error {
+	sw := safetext.NewWriter(w)
+	p := newPage(r)
+	if err := tmplTop.Execute(sw, p); err != nil {
+		return err
+	}
+	var b strings.Builder
+	for _, c := range r.Controls {
+		b.Reset()
+		writeRow(&b, newRow(c))
+		if _, err := io.WriteString(sw, b.String()); err != nil {
+			return err
+		}
+	}
+	if err := tmplMiddle.Execute(sw, p); err != nil {
+		return err
+	}
+	for _, c := range r.Controls {
+		b.Reset()
+		writeEvidence(&b, newRow(c))
+		if _, err := io.WriteString(sw, b.String()); err != nil {
+			return err
+		}
+	}
+	if err := tmplBottom.Execute(sw, p); err != nil {
+		return err
+	}
+	return sw.Close()
+}

@@ -47,10 +47,10 @@ type xSuites struct {
 	Suites   []xSuite `xml:"testsuite"`
 }
 
-// count reads a count attribute; go-junit-report omits zero skipped counts.
+// count reads a count attribute, which must be there (0 included).
 func count(attr string) string {
 	if attr == "" {
-		return "0"
+		return "missing"
 	}
 	return attr
 }
@@ -92,6 +92,13 @@ func TestCountsMessagesOrder(t *testing.T) {
 		n := map[string]int{}
 		for _, c := range s.Cases {
 			n["tests"]++
+			if s.Name == RunSuite {
+				if c.Error == nil || c.Error.Type == "" || c.Error.Message == "" || strings.Contains(c.Error.Message, "\n") {
+					t.Errorf("run suite case %s: error %+v", c.Name, c.Error)
+				}
+				n["errors"]++
+				continue
+			}
 			order = append(order, strings.SplitN(c.Name, ":", 2)[0])
 			for kind, res := range map[string]*xResult{"failures": c.Failure, "errors": c.Error, "skipped": c.Skipped} {
 				if res == nil {

@@ -80,6 +80,8 @@ type Options struct {
 	// Pending are files about to be written into the directory (name ->
 	// content): they are listed with this content, whatever is on disk.
 	Pending map[string][]byte
+	// PendingFiles are the same, already hashed (name -> size and SHA-256).
+	PendingFiles map[string]File
 	// Exclude are paths (absolute or relative to the working directory) not
 	// to list, such as an append-only history ledger inside a root.
 	Exclude []string
@@ -126,6 +128,14 @@ func Build(dir string, opt Options) (m *Manifest, body, sig []byte, err error) {
 			continue
 		}
 		found[rel] = fileOf(rel, b)
+	}
+	for name, f := range opt.PendingFiles {
+		rel := path.Clean(filepath.ToSlash(name))
+		if rel == FileName || rel == SigName {
+			continue
+		}
+		f.Path = rel
+		found[rel] = f
 	}
 	for _, f := range found {
 		m.Files = append(m.Files, f)
@@ -182,8 +192,17 @@ func scan(absDir string, roots, excluded []string) (map[string]File, error) {
 			if err != nil {
 				return err
 			}
-			if !d.Type().IsRegular() {
+			if d.IsDir() && d.Type()&fs.ModeSymlink == 0 {
 				return nil
+			}
+			if !d.Type().IsRegular() {
+				// A signed tree holds regular files only: a symlink would let it
+				// list one thing and point at another.
+				what := "a " + d.Type().Type().String() + " file"
+				if d.Type()&fs.ModeSymlink != 0 {
+					what = "a symlink"
+				}
+				return fmt.Errorf("%s is %s: refused (a report folder holds regular files only)", p, what)
 			}
 			rel, err := filepath.Rel(absDir, p)
 			if err != nil {
@@ -287,12 +306,14 @@ type Result struct {
 	Fingerprint string
 	// KeyGiven is true when the caller supplied the public key; otherwise
 	// the key embedded in the manifest was used, which proves integrity
-	// since signing but not who signed.
-	KeyGiven    bool
-	SignatureOK bool
-	Changed     []string
-	Added       []string
-	Missing     []string
+	// since signing but not who signed: compare EmbeddedFingerprint with a
+	// fingerprint pinned where the signer cannot change it.
+	KeyGiven            bool
+	EmbeddedFingerprint string
+	SignatureOK         bool
+	Changed             []string
+	Added               []string
+	Missing             []string
 }
 
 // OK reports whether the signature verifies and every file is as listed.
@@ -324,8 +345,9 @@ func Verify(dir string, pub ed25519.PublicKey) (*Result, error) {
 		return nil, fmt.Errorf("%w: %v", ErrBadInput, err)
 	}
 	res := &Result{Manifest: m, KeyGiven: pub != nil}
+	k, _ := base64.StdEncoding.DecodeString(m.PublicKey)
+	res.EmbeddedFingerprint = Fingerprint(ed25519.PublicKey(k))
 	if pub == nil {
-		k, _ := base64.StdEncoding.DecodeString(m.PublicKey)
 		pub = ed25519.PublicKey(k)
 	}
 	res.Fingerprint = Fingerprint(pub)
@@ -390,11 +412,20 @@ func GenerateKey() (privPEM, pubPEM []byte, err error) {
 	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pk}), pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pb}), nil
 }
 
-// ReadPrivateKey reads a PEM PKCS#8 ed25519 private key.
+// ReadPrivateKey reads a PEM PKCS#8 ed25519 private key from a file, or
+// from an environment variable when file is "env:NAME" (a CI secret, an SSM
+// parameter CodeBuild exports: the key never touches the disk).
 func ReadPrivateKey(file string) (ed25519.PrivateKey, error) {
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("signing key: %w", err)
+	var b []byte
+	if name, ok := strings.CutPrefix(file, "env:"); ok {
+		if b = []byte(os.Getenv(name)); len(b) == 0 {
+			return nil, fmt.Errorf("signing key %s: the environment variable %s is empty or not set", file, name)
+		}
+	} else {
+		var err error
+		if b, err = os.ReadFile(file); err != nil {
+			return nil, fmt.Errorf("signing key: %w", err)
+		}
 	}
 	blk, _ := pem.Decode(b)
 	if blk == nil || blk.Type != "PRIVATE KEY" {

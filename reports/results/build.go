@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/connect-compliance/connect-compliance/helpers/catalog"
@@ -34,6 +37,11 @@ type Options struct {
 	// expiry are judged at (tests use a fixed one).
 	Now func() time.Time
 
+	// Scheduled says the run was a scheduled one (the workflows and the
+	// buildspec pass --scheduled); Signed that the report is signed. A
+	// scheduled report that is not signed carries a warning.
+	Scheduled, Signed bool
+
 	// InputDigest is a hex SHA-256 of the inputs, for Run.ID.
 	InputDigest string
 	// GitRevision, GitDirty and Operator go into the run header as given.
@@ -48,9 +56,12 @@ type Options struct {
 	// of the ledger's previous run (PreviousPath names it).
 	Previous     *Results
 	PreviousPath string
-	// Waivers is the waiver file shown in the report (WaiversPath names it).
-	Waivers     *waiver.Set
-	WaiversPath string
+	// Waivers is the waiver file (WaiversPath names it): the only waivers
+	// the report applies, at its time; nil applies none. WaiverHorizon is
+	// how far ahead a waiver in it may expire (0: waiver.DefaultHorizon).
+	Waivers       *waiver.Set
+	WaiversPath   string
+	WaiverHorizon time.Duration
 }
 
 // maxDetail bounds the output copied into a control's error and output.
@@ -73,6 +84,11 @@ func Build(cat *catalog.Catalog, run *gotest.Run, opt Options) *Results {
 			Tags: tags, Catalog: opt.CatalogPath, Inputs: run.Inputs, Waivers: opt.WaiversPath, History: opt.HistoryPath,
 			Generated: now().UTC()},
 		Problems: append([]Problem{}, run.Problems...),
+		Failures: []Failure{},
+	}
+	r.Run.Scheduled, r.Run.Signed = opt.Scheduled, opt.Signed
+	if opt.Scheduled && !opt.Signed {
+		r.Run.Warnings = append(r.Run.Warnings, UnsignedScheduled)
 	}
 	if !run.First.IsZero() {
 		f, l := run.First.UTC(), run.Last.UTC()
@@ -80,31 +96,61 @@ func Build(cat *catalog.Catalog, run *gotest.Run, opt Options) *Results {
 	}
 	r.Run.ID = runID(r.Run, opt.InputDigest)
 
-	// Attribute tests to controls (indexed: the catalog's lookups are linear).
+	// Attribute tests to controls by the catalog alone: only the test the
+	// catalog names (package and name) judges a control. A test claiming a
+	// control (the control attr) that the catalog gives to another test is a
+	// failure of the run, never evidence (indexed: the catalog's lookups are
+	// linear).
 	byID := map[string]catalog.Control{}
 	byTest := map[catalog.Test]catalog.Control{}
 	for _, c := range cat.Controls {
 		byID[c.ID], byTest[c.Test] = c, c
 	}
 	tests := map[string][]*gotest.Test{}
+	claims := map[string][]string{} // control -> tests that claimed it without being its test
 	pkgOf := map[*gotest.Test]*gotest.Package{}
 	pkgs := map[string][]*gotest.Package{}
+	artifacts := map[string]int{} // artifact directory -> attempts pointing at it
 	for _, p := range run.Packages {
 		pkgs[p.Path] = append(pkgs[p.Path], p)
 		for _, t := range p.Tests {
-			var ctl catalog.Control
-			var ok bool
-			if id := t.Attrs[evidence.AttrControl]; id != "" {
-				if ctl, ok = byID[id]; !ok {
+			if t.Artifact != "" {
+				artifacts[filepath.Clean(t.Artifact)]++
+			}
+			ctl, isControl := byTest[catalog.Test{Package: t.Package, Name: t.Name}]
+			if id := t.Attrs[evidence.AttrControl]; id != "" && (!isControl || id != ctl.ID) {
+				if _, known := byID[id]; !known {
 					r.Problems = append(r.Problems, Problem{File: t.Source,
 						Message: fmt.Sprintf("test %s.%s sets control=%q, which is not in the catalog %s", t.Package, t.Name, id, opt.CatalogPath)})
-					continue
+				} else {
+					owner := byID[id].Test
+					r.Failures = append(r.Failures, Failure{Kind: FailureForeignClaim, Package: t.Package, Test: t.Name, Input: t.Source,
+						Message: fmt.Sprintf("%s.%s claims control %s, which the catalog gives to %s.%s: only that test may judge it; this claim is ignored",
+							t.Package, t.Name, id, owner.Package, owner.Name)})
+					claims[id] = appendUnique(claims[id], t.Package+"."+t.Name)
 				}
-			} else if ctl, ok = byTest[catalog.Test{Package: t.Package, Name: t.Name}]; !ok {
-				continue // not a control (e.g. a unit test of the suite)
 			}
-			tests[ctl.ID] = append(tests[ctl.ID], t)
-			pkgOf[t] = p
+			if isControl {
+				tests[ctl.ID] = append(tests[ctl.ID], t)
+				pkgOf[t] = p
+				continue
+			}
+			// Not a control (a unit test of a suite, a test of another
+			// package): it may not fail either.
+			switch t.Action {
+			case "fail":
+				r.Failures = append(r.Failures, Failure{Kind: FailureTest, Package: t.Package, Test: t.Name, Input: t.Source,
+					Message: fmt.Sprintf("%s.%s failed: %s", t.Package, t.Name, orDefault(failureDetail(t.Output.String(), ""), "no message")),
+					Output:  tail(t.Output.String())})
+			case "":
+				r.Failures = append(r.Failures, Failure{Kind: FailureUnfinished, Package: t.Package, Test: t.Name, Input: t.Source,
+					Message: fmt.Sprintf("%s.%s started but did not finish (%s)", t.Package, t.Name,
+						orDefault(panicLine(t.Output.String()), "test binary killed, timed out, or input truncated")),
+					Output: tail(t.Output.String())})
+			}
+		}
+		if f, ok := packageFailure(p); ok {
+			r.Failures = append(r.Failures, f)
 		}
 	}
 
@@ -122,23 +168,34 @@ func Build(cat *catalog.Catalog, run *gotest.Run, opt Options) *Results {
 	}
 	sort.Slice(selected, func(i, j int) bool { return selected[i].ID < selected[j].ID })
 
+	// Read every attempt's evidence first, on every core: at 10,000 controls
+	// this is most of the reading.
+	var all []*gotest.Test
+	for _, c := range selected {
+		all = append(all, tests[c.ID]...)
+	}
+	loadedEv := loadAll(all, opt.ArtifactsDir)
+
+	r.Controls = make([]Control, 0, len(selected))
 	loc := newLocator(opt.ModuleRoot)
 	var targets, scenarios []string // what the evidence says, for a header without --target
 	for _, c := range selected {
 		rc := Control{ID: c.ID, Requirement: c.Requirement, Title: c.Title, Tag: c.Tag, Severity: c.Severity,
 			Rationale: c.Rationale, Remediation: c.Remediation, References: c.References, Test: c.Test,
-			Findings: []evidence.Finding{}, Calls: []evidence.Call{}}
+			Findings: []evidence.Finding{}, Calls: []evidence.Call{}, Attempts: []Attempt{}}
 		rc.File, rc.Line = loc.find(c.Test.Package, c.Test.Name)
 		if ts := tests[c.ID]; len(ts) > 0 {
 			var parts []partial
 			for _, t := range ts {
-				p := evaluate(c, t, pkgOf[t], opt.ArtifactsDir)
+				p := evaluate(c, t, opt, artifacts[filepath.Clean(t.Artifact)] > 1, loadedEv[t])
 				parts = append(parts, p)
 				rc.Evidence = appendUnique(rc.Evidence, p.evFile)
 				if p.ev != nil {
 					targets, scenarios = appendUnique(targets, p.ev.Target), appendUnique(scenarios, p.ev.Scenario)
 				}
 				rc.Input = appendUnique(rc.Input, t.Source)
+				rc.Attempts = append(rc.Attempts, Attempt{Outcome: p.outcome, Input: t.Source, Evidence: p.evFile,
+					Error: firstLine(p.err)})
 			}
 			merge(&rc, parts)
 		} else {
@@ -147,6 +204,17 @@ func Build(cat *catalog.Catalog, run *gotest.Run, opt Options) *Results {
 			for _, pk := range pkgs[c.Test.Package] {
 				rc.Input = appendUnique(rc.Input, pk.Source)
 			}
+		}
+		if cl := claims[c.ID]; len(cl) > 0 {
+			note := "claimed by " + strings.Join(cl, ", ") + ", which the catalog does not name for it: ignored"
+			if rc.Error == "" && rc.Outcome != evidence.Pass {
+				rc.Error = note
+			} else if rc.Error != "" {
+				rc.Error += "\n" + note
+			}
+		}
+		if opt.Waivers != nil {
+			rc.ExpiredWaivers = opt.Waivers.ExpiredFor(c.ID)
 		}
 		if rc.Outcome != evidence.Fail && rc.Outcome != evidence.Error {
 			rc.Output = ""
@@ -198,7 +266,7 @@ func places(ctls []Control) (accounts, regions []string) {
 	return accounts, regions
 }
 
-// partial is what one test run says about a control.
+// partial is what one attempt of a test says about a control.
 type partial struct {
 	outcome              evidence.Outcome
 	summary, err, reason string
@@ -208,36 +276,55 @@ type partial struct {
 	evFile               string // the evidence file read, from "_artifacts/" on
 }
 
-func evaluate(c catalog.Control, t *gotest.Test, pkg *gotest.Package, artifactsDir string) partial {
-	p := partial{summary: t.Attrs[evidence.AttrSummary], output: tail(t.Output.String()), elapsed: t.Elapsed}
+// evaluate judges one attempt of the control's catalog test. sharedArtifact
+// is true when another attempt names the same artifact directory: evidence
+// one attempt cannot call its own.
+func evaluate(c catalog.Control, t *gotest.Test, opt Options, sharedArtifact bool, ld loaded) partial {
+	out := t.Output.String()
+	p := partial{summary: t.Attrs[evidence.AttrSummary], output: tail(out), elapsed: max(t.Elapsed, 0)}
 	attr := evidence.Outcome(t.Attrs[evidence.AttrOutcome])
-	ev, evFile, evErr := loadEvidence(t.Artifact, artifactsDir)
+	ev, evFile, evErr := ld.ev, ld.name, ld.err
 	if ev != nil {
 		p.ev, p.evFile = ev, evFile
 		if p.summary == "" {
 			p.summary = ev.Summary
 		}
 	}
+	detail := failureDetail(out, c.ID+" ")
+	// bad ends the attempt as error; its first line (the JUnit message and
+	// what CI shows) carries what the output says went wrong.
 	bad := func(format string, args ...any) partial {
-		p.outcome, p.err = evidence.Error, fmt.Sprintf(format, args...)
+		msg := fmt.Sprintf(format, args...)
+		p.outcome, p.err = evidence.Error, withDetail(msg, detail)
 		return p
 	}
 	name := t.Package + "." + t.Name
+	if id := t.Attrs[evidence.AttrControl]; id != "" && id != c.ID {
+		return bad("inconsistent: %s sets control=%q, but the catalog names it for %s", name, id, c.ID)
+	}
 	if attr != "" && !attr.Valid() {
 		return bad("%s set an unknown outcome %q", name, attr)
 	}
 	if t.Action == "" {
 		why := "test binary killed, timed out, or input truncated"
-		if pl := panicLine(t.Output.String()); pl != "" {
+		if pl := panicLine(out); pl != "" {
 			why = pl
 		}
 		return bad("did not finish: %s started but has no pass/fail/skip event (%s)\n%s", name, why, p.output)
+	}
+	if sharedArtifact {
+		return bad("%s's artifact directory %s is also another attempt's: evidence that is not its own", name, t.Artifact)
 	}
 	if ev != nil && attr != "" && ev.Outcome != attr {
 		return bad("inconsistent: outcome attr is %q but %s says %q", attr, evidence.FileName, ev.Outcome)
 	}
 	if ev != nil && ev.Control != "" && ev.Control != c.ID {
 		return bad("inconsistent: %s is for control %q, not %q", evidence.FileName, ev.Control, c.ID)
+	}
+	if ev != nil && ev.Test != "" {
+		if top, _, _ := strings.Cut(ev.Test, "/"); top != t.Name {
+			return bad("inconsistent: %s was written by test %q, not %s", evidence.FileName, ev.Test, t.Name)
+		}
 	}
 	switch t.Action {
 	case "fail":
@@ -250,14 +337,19 @@ func evaluate(c catalog.Control, t *gotest.Test, pkg *gotest.Package, artifactsD
 			if ev != nil && ev.Error != "" {
 				p.err = ev.Error
 			}
+			if ev != nil {
+				p.err = withFindingErrors(p.err, ev.Findings)
+			}
 			if p.err == "" {
 				p.err = "the control reported error without saying why"
 			}
+			p.err = withDetail(p.err, detail)
+			return p
 		case "":
-			if pl := panicLine(t.Output.String()); pl != "" {
+			if pl := panicLine(out); pl != "" {
 				return bad("%s failed before the control reported an outcome: %s\n%s", name, pl, p.output)
 			}
-			return bad("%s failed before the control reported an outcome (t.Fatal or harness error): %s\n%s", name, firstLogLine(t.Output.String()), p.output)
+			return bad("%s failed before the control reported an outcome (t.Fatal or harness error): %s\n%s", name, firstLogLine(out), p.output)
 		default:
 			return bad("inconsistent: %s failed but its outcome is %q", name, attr)
 		}
@@ -274,7 +366,7 @@ func evaluate(c catalog.Control, t *gotest.Test, pkg *gotest.Package, artifactsD
 			return bad("inconsistent: %s passed but its outcome is %q", name, attr)
 		}
 	case "skip":
-		msg := skipMessage(t.Output.String())
+		msg := skipMessage(out)
 		switch attr {
 		case evidence.NotApplicable:
 			p.outcome = evidence.NotApplicable
@@ -285,6 +377,7 @@ func evaluate(c catalog.Control, t *gotest.Test, pkg *gotest.Package, artifactsD
 			if p.reason == "" {
 				p.reason = p.summary
 			}
+			return p
 		case "":
 			return bad("%s was skipped without reporting not_applicable: %s", name, msg)
 		default:
@@ -293,7 +386,91 @@ func evaluate(c catalog.Control, t *gotest.Test, pkg *gotest.Package, artifactsD
 	default:
 		return bad("%s ended with unknown action %q", name, t.Action)
 	}
+	// pass, fail or waived: judged again here from the findings' raw
+	// outcomes and the report's waiver file; the waivers the run applied
+	// are not evidence.
+	if ev == nil {
+		return p // a failing test without evidence: fail, nothing to waive
+	}
+	var recorded []evidence.Outcome
+	for _, f := range ev.Findings {
+		recorded = append(recorded, f.Outcome)
+	}
+	if len(ev.Findings) == 0 {
+		return bad("%s reported %s without judging any resource (%s lists no finding)", name, attr, evidence.FileName)
+	}
+	if w := evidence.Worst(recorded...); w != ev.Outcome {
+		return bad("inconsistent: %s says %q but its findings add up to %q", evidence.FileName, ev.Outcome, w)
+	}
+	p.outcome = rejudge(c.ID, ev, opt.Waivers)
+	if p.outcome == evidence.Error {
+		p.err = withDetail(withFindingErrors("", ev.Findings), detail)
+	}
 	return p
+}
+
+// rejudge sets each finding's outcome from its raw outcome (before any
+// waiver: RawOutcome, else a waived finding was a failing one) and the
+// waivers of the report's waiver file in force, and returns the control's
+// outcome. A nil set waives nothing.
+func rejudge(control string, ev *evidence.Evidence, set *waiver.Set) evidence.Outcome {
+	var outs []evidence.Outcome
+	for i := range ev.Findings {
+		f := &ev.Findings[i]
+		raw := f.RawOutcome
+		if raw == "" {
+			raw = f.Outcome
+			if raw == evidence.Waived {
+				raw = evidence.Fail
+			}
+		}
+		f.RawOutcome, f.Outcome, f.Waiver = raw, raw, nil
+		if raw == evidence.Fail && set != nil {
+			if w, ok := set.Cover(control, f.Resource); ok {
+				f.Outcome, f.Waiver = evidence.Waived, &w
+			}
+		}
+		outs = append(outs, f.Outcome)
+	}
+	return evidence.Worst(outs...)
+}
+
+// withFindingErrors adds the error findings ("resource: message") to an
+// error; the first becomes its first line when it has none.
+func withFindingErrors(err string, fs []evidence.Finding) string {
+	var lines []string
+	for _, f := range fs {
+		if f.Outcome == evidence.Error {
+			lines = append(lines, f.Resource+": "+orDefault(firstLine(f.Message), "could not evaluate"))
+		}
+	}
+	if len(lines) == 0 {
+		return err
+	}
+	if strings.TrimSpace(firstLine(err)) == "" || strings.HasPrefix(strings.TrimSpace(err), "(") {
+		// No cause of its own (the summary of an error from findings
+		// starts with the counts): the first finding's error is the cause.
+		return strings.Join(lines, "\n") + "\n" + strings.TrimSpace(err)
+	}
+	return err + "\n" + strings.Join(lines, "\n")
+}
+
+// withDetail puts what the output says went wrong (a panic, a failing
+// subtest's message, what the test logged) into the first line of an error,
+// unless it is there already.
+func withDetail(err, detail string) string {
+	if detail == "" {
+		return err
+	}
+	first, rest, _ := strings.Cut(err, "\n")
+	if strings.Contains(first, detail) || strings.Contains(detail, strings.TrimSpace(first)) {
+		return err
+	}
+	first = strings.TrimRight(first, " :") + ": " + detail
+	if rest == "" {
+		return first
+	}
+	return first + "\n" + rest
 }
 
 // absent decides the outcome of a control whose test has no events.
@@ -355,9 +532,16 @@ func merge(rc *Control, parts []partial) {
 		output = appendUnique(output, p.output)
 		rc.ElapsedSeconds += p.elapsed
 		if ev := p.ev; ev != nil {
-			rc.Findings = append(rc.Findings, ev.Findings...)
-			rc.Calls = append(rc.Calls, ev.Calls...)
-			rc.ExpiredWaivers = append(rc.ExpiredWaivers, ev.ExpiredWaivers...)
+			if len(rc.Findings) == 0 && ev.Findings != nil {
+				rc.Findings = ev.Findings // one attempt: its findings as read, not a copy
+			} else {
+				rc.Findings = append(rc.Findings, ev.Findings...)
+			}
+			if len(rc.Calls) == 0 && ev.Calls != nil {
+				rc.Calls = ev.Calls
+			} else {
+				rc.Calls = append(rc.Calls, ev.Calls...)
+			}
 			for k, v := range ev.Thresholds {
 				if rc.Thresholds == nil {
 					rc.Thresholds = map[string]float64{}
@@ -367,6 +551,9 @@ func merge(rc *Control, parts []partial) {
 		}
 	}
 	rc.Outcome = evidence.Worst(outs...)
+	if len(parts) > 1 && len(rc.Attempts) == len(parts) {
+		sums = append([]string{attemptsSummary(rc.Attempts)}, sums...)
+	}
 	rc.Summary = strings.Join(sums, "; ")
 	rc.Error = strings.Join(errs, "\n")
 	rc.Reason = strings.Join(reasons, "; ")
@@ -376,11 +563,146 @@ func merge(rc *Control, parts []partial) {
 	}
 }
 
+// attemptsSummary says how often a control ran and how each attempt ended:
+// "ran 2 times: error, pass".
+func attemptsSummary(as []Attempt) string {
+	var outs []string
+	for _, a := range as {
+		outs = append(outs, string(a.Outcome))
+	}
+	return fmt.Sprintf("ran %d times: %s", len(as), strings.Join(outs, ", "))
+}
+
+// packageFailure is a failed run of a package binary that no failing test
+// explains (TestMain failing after the tests, the race detector, the binary
+// exiting non-zero, a build failure), or whose own output says what failed.
+func packageFailure(p *gotest.Package) (Failure, bool) {
+	if p.Action != "fail" {
+		return Failure{}, false
+	}
+	out := p.Output.String()
+	f := Failure{Kind: FailurePackage, Package: p.Path, Input: p.Source, Output: tail(out)}
+	if p.FailedBuild != "" {
+		bo := p.BuildOutput
+		if bo == "" {
+			bo = out
+		}
+		f.Message, f.Output = fmt.Sprintf("%s: build failed: %s", p.Path, buildError(bo, p.FailedBuild)), tail(bo)
+		return f, true
+	}
+	explained := false
+	for _, t := range p.Tests {
+		if t.Action == "fail" || t.Action == "" {
+			explained = true
+		}
+	}
+	said := firstLogLine(out)
+	if explained && said == "" {
+		return Failure{}, false // its failing tests are judged on their own
+	}
+	f.Message = fmt.Sprintf("%s: the test binary failed after its tests passed (TestMain, the race detector, or its exit code)", p.Path)
+	if len(p.Tests) == 0 {
+		f.Message = fmt.Sprintf("%s: the test binary failed before running any test", p.Path)
+	}
+	if explained {
+		f.Message = fmt.Sprintf("%s: the test binary failed and said more than its tests did", p.Path)
+	}
+	if said != "" {
+		f.Message += ": " + said
+	}
+	return f, true
+}
+
+// failureDetail is what a test's output says went wrong: a panic, else the
+// message of the first failed subtest, else the first line the test logged
+// that does not start with own (the control's own report of its outcome);
+// "" when it said nothing.
+func failureDetail(out, own string) string {
+	if pl := panicLine(out); pl != "" {
+		return pl
+	}
+	var first, last string
+	for _, l := range strings.Split(out, "\n") {
+		t := strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(t, "--- FAIL: "):
+			name, _, _ := strings.Cut(strings.TrimPrefix(t, "--- FAIL: "), " ")
+			if strings.Contains(name, "/") && last != "" {
+				return name + ": " + last
+			}
+			last = ""
+		case t == "" || strings.HasPrefix(t, "=== ") || strings.HasPrefix(t, "--- ") || strings.HasPrefix(t, "panic: "):
+		case strings.HasPrefix(l, "    "):
+			last = stripFileLine(t)
+			if first == "" && (own == "" || !strings.HasPrefix(last, own)) {
+				first = last
+			}
+		}
+	}
+	if first != "" {
+		return first
+	}
+	if own != "" {
+		return ""
+	}
+	return firstLogLine(out)
+}
+
+// stripFileLine drops the "file.go:NN: " prefix of a test log line.
+func stripFileLine(l string) string {
+	if f, rest, ok := strings.Cut(l, ": "); ok && strings.Contains(f, ".go:") {
+		return rest
+	}
+	return l
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}
+
+func orDefault(s, def string) string {
+	if strings.TrimSpace(s) == "" {
+		return def
+	}
+	return s
+}
+
 func appendUnique(list []string, s string) []string {
 	if s == "" || slices.Contains(list, s) {
 		return list
 	}
 	return append(list, s)
+}
+
+// loaded is an attempt's evidence as loadEvidence read it.
+type loaded struct {
+	ev   *evidence.Evidence
+	name string
+	err  error
+}
+
+// loadAll reads the evidence of every test, GOMAXPROCS files at a time.
+func loadAll(ts []*gotest.Test, artifactsDir string) map[*gotest.Test]loaded {
+	out := make([]loaded, len(ts))
+	next := atomic.Int64{}
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < len(ts); i = int(next.Add(1)) - 1 {
+				ev, name, err := loadEvidence(ts[i].Artifact, artifactsDir)
+				out[i] = loaded{ev, name, err}
+			}
+		}()
+	}
+	wg.Wait()
+	m := make(map[*gotest.Test]loaded, len(ts))
+	for i, t := range ts {
+		m[t] = out[i]
+	}
+	return m
 }
 
 // loadEvidence reads the evidence.json of an artifact directory; it returns
@@ -436,7 +758,7 @@ func firstLogLine(out string) string {
 	for _, l := range strings.Split(out, "\n") {
 		t := strings.TrimSpace(l)
 		switch {
-		case t == "", strings.HasPrefix(t, "=== "), strings.HasPrefix(t, "--- "), t == "FAIL", t == "PASS",
+		case t == "", strings.HasPrefix(t, "=== "), strings.HasPrefix(t, "--- "), t == "FAIL", t == "PASS", strings.Trim(t, "=") == "",
 			strings.HasPrefix(t, "FAIL\t"), strings.HasPrefix(t, "ok  \t"), strings.HasPrefix(t, "exit status "):
 			continue
 		}
@@ -520,6 +842,10 @@ func summarize(r *Results) Summary {
 			s.ByTag[c.Tag] = map[evidence.Outcome]int{}
 		}
 		s.ByTag[c.Tag][c.Outcome]++
+	}
+	s.Failures = len(r.Failures)
+	if s.Failures > 0 {
+		outs = append(outs, evidence.Error) // the run could not be judged whole
 	}
 	s.Outcome = evidence.Worst(outs...)
 	s.ExitCode = r.ExitCode()

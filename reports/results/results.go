@@ -12,6 +12,7 @@ package results
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"time"
 
@@ -37,8 +38,41 @@ type Results struct {
 	// target from the history, oldest first, this run last.
 	Trend []RunTrend `json:"trend,omitempty"`
 	// Waivers is the waiver file given to the report, each with its status.
-	Waivers  []WaiverStatus `json:"waivers,omitempty"`
-	Problems []Problem      `json:"problems"`
+	Waivers []WaiverStatus `json:"waivers,omitempty"`
+	// Failures are what failed outside the controls: a failing test that is
+	// not a control, a package binary that failed while its controls
+	// passed, a test claiming a control the catalog gives to another test.
+	// Any failure makes the run error (exit code 2).
+	Failures []Failure `json:"failures"`
+	Problems []Problem `json:"problems"`
+}
+
+// Failure kinds.
+const (
+	FailureTest         = "test_failed"     // a test that is not a control failed
+	FailureUnfinished   = "test_unfinished" // a test that is not a control did not finish
+	FailurePackage      = "package_failed"  // a package binary failed (TestMain, race detector, exit code, build)
+	FailureForeignClaim = "foreign_claim"   // a test claimed a control the catalog gives to another test
+)
+
+// Failure is one thing that failed outside the controls.
+type Failure struct {
+	Kind    string `json:"kind"`
+	Package string `json:"package"`
+	Test    string `json:"test,omitempty"`
+	Input   string `json:"input"`
+	Message string `json:"message"`
+	Output  string `json:"output,omitempty"`
+}
+
+// Attempt is one run of a control's test: a test run more than once (go
+// test -count, a retried or concatenated run, several inputs) is judged on
+// every attempt, and the control's outcome is the worst of them.
+type Attempt struct {
+	Outcome  evidence.Outcome `json:"outcome"`
+	Input    string           `json:"input"`
+	Evidence string           `json:"evidence,omitempty"`
+	Error    string           `json:"error,omitempty"` // its first line
 }
 
 // Run describes the run the results come from.
@@ -68,13 +102,25 @@ type Run struct {
 	// Generated is when the report was made; overdue controls and waiver
 	// expiry are judged at this time.
 	Generated time.Time `json:"generated"`
+	// Scheduled is true for the report of a scheduled run (--scheduled);
+	// Signed when a signed manifest of the report and evidence was written.
+	Scheduled bool `json:"scheduled,omitempty"`
+	Signed    bool `json:"signed"`
+	// Warnings are said in the report's header (an unsigned scheduled run).
+	Warnings []string `json:"warnings,omitempty"`
 }
+
+// UnsignedScheduled is the warning of a scheduled run's report that is not signed.
+const UnsignedScheduled = "unsigned scheduled report: this report of a scheduled run carries no signature " +
+	"(manifest.json, manifest.sig), so nothing proves its files are as the run left them; give the run its " +
+	"signing key (README, \"Evidence integrity\")"
 
 // Summary counts controls.
 type Summary struct {
 	Total      int                                 `json:"total"`
 	Overdue    int                                 `json:"overdue"`
-	Outcome    evidence.Outcome                    `json:"outcome"` // worst control outcome
+	Failures   int                                 `json:"failures"` // outside the controls
+	Outcome    evidence.Outcome                    `json:"outcome"`  // worst control outcome
 	ExitCode   int                                 `json:"exit_code"`
 	ByOutcome  map[evidence.Outcome]int            `json:"by_outcome"`
 	BySeverity map[string]map[evidence.Outcome]int `json:"by_severity"`
@@ -118,6 +164,9 @@ type Control struct {
 	Calls          []evidence.Call    `json:"calls"`
 	ExpiredWaivers []evidence.Waiver  `json:"expired_waivers,omitempty"`
 	ElapsedSeconds float64            `json:"elapsed_seconds"`
+	// Attempts are the runs of the control's catalog test, in input order
+	// (empty when it did not run).
+	Attempts []Attempt `json:"attempts"`
 	// Evidence lists the evidence files read, relative to the go test
 	// -outputdir ("_artifacts/.../evidence.json").
 	Evidence []string `json:"evidence,omitempty"`
@@ -199,10 +248,10 @@ type WaiverStatus struct {
 type Problem = gotest.Problem
 
 // ExitCode is 0 when every control is pass, waived or not_applicable; 1 when
-// any is fail (and none error or not_run); 2 when any is error or not_run or
-// the input had problems.
+// any is fail (and none error or not_run); 2 when any is error or not_run,
+// something failed outside the controls, or the input had problems.
 func (r *Results) ExitCode() int {
-	if len(r.Problems) > 0 {
+	if len(r.Problems) > 0 || len(r.Failures) > 0 {
 		return 2
 	}
 	if len(r.Controls) == 0 {
@@ -221,12 +270,58 @@ func (r *Results) ExitCode() int {
 	return code
 }
 
-// WriteJSON writes r as indented JSON.
-func (r *Results) WriteJSON(w io.Writer) error { return WriteIndented(w, r) }
+// WriteJSON writes r as indented JSON, as json.MarshalIndent(r, "", "  ")
+// does, streaming the controls one at a time (at 10,000 controls with their
+// findings the document is tens of megabytes; it is never held whole).
+func (r *Results) WriteJSON(w io.Writer) error {
+	rest := *r
+	rest.Controls = nil
+	b, err := json.MarshalIndent(&rest, "", "  ")
+	if err != nil {
+		return err
+	}
+	const slot = "\n  \"controls\": null" // the controls' place in the document
+	head, tail, ok := bytes.Cut(b, []byte(slot))
+	if !ok {
+		return fmt.Errorf("results: no controls in the document")
+	}
+	if _, err := w.Write(append(head, "\n  \"controls\": "...)); err != nil {
+		return err
+	}
+	if r.Controls == nil {
+		if _, err := io.WriteString(w, "null"); err != nil {
+			return err
+		}
+	} else if len(r.Controls) == 0 {
+		if _, err := io.WriteString(w, "[]"); err != nil {
+			return err
+		}
+	} else {
+		if _, err := io.WriteString(w, "[\n    "); err != nil {
+			return err
+		}
+		for i := range r.Controls {
+			c, err := json.MarshalIndent(&r.Controls[i], "    ", "  ")
+			if err != nil {
+				return err
+			}
+			if i > 0 {
+				c = append([]byte(",\n    "), c...)
+			}
+			if _, err := w.Write(c); err != nil {
+				return err
+			}
+		}
+		if _, err := io.WriteString(w, "\n  ]"); err != nil {
+			return err
+		}
+	}
+	_, err = w.Write(append(tail, '\n'))
+	return err
+}
 
 // WriteIndented writes v as JSON indented by two spaces and a newline, as
-// json.Encoder with SetIndent does, with the output buffer sized up front
-// (at 10,000 controls the encoder's growing buffers cost more than encoding).
+// json.Encoder with SetIndent does, with the output buffer sized up front.
 func WriteIndented(w io.Writer, v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
