@@ -416,22 +416,16 @@ func (d *Decoder) number() (tok []byte, integer bool) {
 	case i < len(s) && s[i] == '0':
 		i++
 	case i < len(s) && '1' <= s[i] && s[i] <= '9':
-		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
-			i++
-		}
+		i = digits(s, i)
 	default:
 		d.fail = true
 		return nil, false
 	}
 	if i < len(s) && s[i] == '.' {
 		integer = false
-		i++
-		if i >= len(s) || s[i] < '0' || s[i] > '9' {
-			d.fail = true
+		if i = digits(s, i+1); s[i-1] == '.' {
+			d.fail = true // no digit after the point
 			return nil, false
-		}
-		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
-			i++
 		}
 	}
 	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
@@ -440,16 +434,23 @@ func (d *Decoder) number() (tok []byte, integer bool) {
 		if i < len(s) && (s[i] == '+' || s[i] == '-') {
 			i++
 		}
-		if i >= len(s) || s[i] < '0' || s[i] > '9' {
-			d.fail = true
+		j := digits(s, i)
+		if j == i {
+			d.fail = true // no digit in the exponent
 			return nil, false
 		}
-		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
-			i++
-		}
+		i = j
 	}
 	d.pos = i
 	return s[start:i], integer
+}
+
+// digits returns the end of the run of digits at s[i:].
+func digits(s []byte, i int) int {
+	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 // Float reads a number into a float64 as encoding/json does (one out of
