@@ -231,6 +231,12 @@ func (d *Decoder) Intern() string {
 	if d.fail {
 		return ""
 	}
+	return d.InternBytes(b)
+}
+
+// InternBytes returns b as a string, the same string for equal values (a
+// key from Key, for instance).
+func (d *Decoder) InternBytes(b []byte) string {
 	if s, ok := d.strs[string(b)]; ok {
 		return s
 	}

@@ -1,8 +1,8 @@
 package results
 
 import (
-	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -691,8 +691,13 @@ func loadAll(ts []*gotest.Test, artifactsDir string) map[*gotest.Test]loaded {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var rd evidenceReader
+			var buf []byte
 			for i := int(next.Add(1)) - 1; i < len(ts); i = int(next.Add(1)) - 1 {
-				ev, name, err := loadEvidence(ts[i].Artifact, artifactsDir)
+				var ev *evidence.Evidence
+				var name string
+				var err error
+				ev, name, buf, err = loadEvidence(ts[i].Artifact, artifactsDir, &rd, buf)
 				out[i] = loaded{ev, name, err}
 			}
 		}()
@@ -707,10 +712,11 @@ func loadAll(ts []*gotest.Test, artifactsDir string) map[*gotest.Test]loaded {
 
 // loadEvidence reads the evidence.json of an artifact directory; it returns
 // the document and its name from "_artifacts/" on (the whole path if the
-// directory is not under an _artifacts directory).
-func loadEvidence(path, artifactsDir string) (*evidence.Evidence, string, error) {
+// directory is not under an _artifacts directory). The file is read into
+// buf, returned for the next call.
+func loadEvidence(path, artifactsDir string, rd *evidenceReader, buf []byte) (*evidence.Evidence, string, []byte, error) {
 	if path == "" {
-		return nil, "", fmt.Errorf("no artifacts event for the test (run go test with -artifacts -outputdir DIR)")
+		return nil, "", buf, fmt.Errorf("no artifacts event for the test (run go test with -artifacts -outputdir DIR)")
 	}
 	name := filepath.ToSlash(filepath.Join(path, evidence.FileName))
 	if _, rest, ok := strings.Cut(filepath.ToSlash(path), "/_artifacts/"); ok {
@@ -720,15 +726,39 @@ func loadEvidence(path, artifactsDir string) (*evidence.Evidence, string, error)
 		}
 	}
 	file := filepath.Join(path, evidence.FileName)
-	b, err := os.ReadFile(file)
+	buf, err := readFile(file, buf)
 	if err != nil {
-		return nil, "", err
+		return nil, "", buf, err
 	}
-	var ev evidence.Evidence
-	if err := json.Unmarshal(b, &ev); err != nil {
-		return nil, "", fmt.Errorf("%s: %w", file, err)
+	ev, err := rd.decode(buf)
+	if err != nil {
+		return nil, "", buf, fmt.Errorf("%s: %w", file, err)
 	}
-	return &ev, name, nil
+	return ev, name, buf, nil
+}
+
+// readFile reads a file into buf (grown as needed) without the stat and
+// the new buffer of os.ReadFile: evidence files are small and many.
+func readFile(name string, buf []byte) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return buf, err
+	}
+	defer f.Close()
+	buf = buf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 // buildError is the first compiler message of build output ("file.go:6:14:
