@@ -11,13 +11,14 @@ package gotest
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/connect-compliance/connect-compliance/reports/jsonscan"
 )
 
 // Event is one line of `go test -json`: a test2json TestEvent or a build event
@@ -116,6 +117,7 @@ type Reader struct {
 	MaxLine int
 	run     Run
 	builds  map[string]*strings.Builder // build output by ImportPath
+	dec     jsonscan.Decoder
 }
 
 // Read consumes one stream; name is used for Problems and Source fields.
@@ -178,7 +180,7 @@ func (rd *Reader) Read(name string, r io.Reader) error {
 			continue
 		}
 		var e Event
-		if jerr := json.Unmarshal(line, &e); jerr != nil || e.Action == "" {
+		if jerr := rd.decode(line, &e); jerr != nil || e.Action == "" {
 			msg := "not a go test -json event"
 			if jerr != nil {
 				msg = "malformed JSON: " + jerr.Error()

@@ -180,6 +180,54 @@ func (d *Decoder) Key() ([]byte, bool) {
 // returns false.
 func (d *Decoder) Elem() bool { return d.next(']') }
 
+// Fields reads an object as encoding/json reads it into a struct whose
+// fields have the JSON names fields: for each member it calls member with
+// the index of its key in fields, and member reads the value. A key not in
+// fields is left to Unknown; a key given twice fails (encoding/json's rules
+// for repeated keys differ by type); null reads nothing, as encoding/json
+// leaves a struct alone. At most 64 fields.
+func (d *Decoder) Fields(fields []string, member func(i int)) {
+	if d.Null() || !d.Object() {
+		return
+	}
+	var seen uint64
+	for {
+		k, ok := d.Key()
+		if !ok {
+			return
+		}
+		i := -1
+		for j, f := range fields {
+			if f == string(k) {
+				i = j
+				break
+			}
+		}
+		if i < 0 {
+			d.Unknown(k, fields)
+			continue
+		}
+		if i >= 64 || seen&(1<<i) != 0 {
+			d.fail = true
+			return
+		}
+		seen |= 1 << i
+		member(i)
+	}
+}
+
+// SetString reads a string into *p; null leaves *p as it is (as
+// encoding/json does). With intern, equal strings are shared (Intern).
+func (d *Decoder) SetString(p *string, intern bool) {
+	switch {
+	case d.Null():
+	case intern:
+		*p = d.Intern()
+	default:
+		*p = d.String()
+	}
+}
+
 // Unknown handles a key the caller has no field for: encoding/json ignores
 // it, unless it matches one of the fields' names with case ignored (then
 // encoding/json would set that field: the Decoder fails). The value is

@@ -47,54 +47,6 @@ var (
 	pointFields  = []string{"t", "v"}
 )
 
-// members reads the members of an object (null: none, as encoding/json
-// leaves a struct alone), calling member with each key's index in fields;
-// a key not in fields is jsonscan's Unknown, a key given twice fails (left
-// to encoding/json, whose rules for repeated keys differ by type).
-func members(d *jsonscan.Decoder, fields []string, member func(i int)) {
-	if d.Null() || !d.Object() {
-		return
-	}
-	var seen uint64
-	for {
-		k, ok := d.Key()
-		if !ok {
-			return
-		}
-		i := index(fields, k)
-		if i < 0 {
-			d.Unknown(k, fields)
-			continue
-		}
-		if seen&(1<<i) != 0 {
-			d.Fail()
-			return
-		}
-		seen |= 1 << i
-		member(i)
-	}
-}
-
-func index(fields []string, k []byte) int {
-	for i, f := range fields {
-		if f == string(k) {
-			return i
-		}
-	}
-	return -1
-}
-
-// str reads a string field (null leaves it, as encoding/json does).
-func str(d *jsonscan.Decoder, p *string, intern bool) {
-	switch {
-	case d.Null():
-	case intern:
-		*p = d.Intern()
-	default:
-		*p = d.String()
-	}
-}
-
 // outcome reads an Outcome as its UnmarshalJSON does (null and unknown
 // outcomes fail), without allocating for the known ones.
 func outcome(d *jsonscan.Decoder, p *evidence.Outcome) {
@@ -119,24 +71,24 @@ func outcome(d *jsonscan.Decoder, p *evidence.Outcome) {
 
 func (r *evidenceReader) evidence(ev *evidence.Evidence) {
 	d := &r.d
-	members(d, evidenceFields, func(i int) {
+	d.Fields(evidenceFields, func(i int) {
 		switch evidenceFields[i] {
 		case "control":
-			str(d, &ev.Control, false)
+			d.SetString(&ev.Control, false)
 		case "test":
-			str(d, &ev.Test, false)
+			d.SetString(&ev.Test, false)
 		case "outcome":
 			outcome(d, &ev.Outcome)
 		case "summary":
-			str(d, &ev.Summary, false)
+			d.SetString(&ev.Summary, false)
 		case "target":
-			str(d, &ev.Target, true)
+			d.SetString(&ev.Target, true)
 		case "scenario":
-			str(d, &ev.Scenario, true)
+			d.SetString(&ev.Scenario, true)
 		case "error":
-			str(d, &ev.Error, false)
+			d.SetString(&ev.Error, false)
 		case "reason":
-			str(d, &ev.Reason, false)
+			d.SetString(&ev.Reason, false)
 		case "started":
 			d.Time(&ev.Started)
 		case "finished":
@@ -196,26 +148,26 @@ func (r *evidenceReader) findingList() []evidence.Finding {
 
 func (r *evidenceReader) finding(f *evidence.Finding) {
 	d := &r.d
-	members(d, findingFields, func(i int) {
+	d.Fields(findingFields, func(i int) {
 		switch findingFields[i] {
 		case "resource":
-			str(d, &f.Resource, false)
+			d.SetString(&f.Resource, false)
 		case "arn":
-			str(d, &f.ARN, false)
+			d.SetString(&f.ARN, false)
 		case "account":
-			str(d, &f.Account, true)
+			d.SetString(&f.Account, true)
 		case "region":
-			str(d, &f.Region, true)
+			d.SetString(&f.Region, true)
 		case "outcome":
 			outcome(d, &f.Outcome)
 		case "raw_outcome":
 			outcome(d, &f.RawOutcome)
 		case "observed":
-			str(d, &f.Observed, false)
+			d.SetString(&f.Observed, false)
 		case "expected":
-			str(d, &f.Expected, true)
+			d.SetString(&f.Expected, true)
 		case "message":
-			str(d, &f.Message, false)
+			d.SetString(&f.Message, false)
 		case "checks":
 			if !d.Null() {
 				f.Checks = d.Int()
@@ -228,7 +180,7 @@ func (r *evidenceReader) finding(f *evidence.Finding) {
 		case "series":
 			f.Series = list(d, &r.points, r.point)
 		case "metric":
-			str(d, &f.Metric, true)
+			d.SetString(&f.Metric, true)
 		case "threshold":
 			if !d.Null() {
 				v := d.Float()
@@ -240,7 +192,7 @@ func (r *evidenceReader) finding(f *evidence.Finding) {
 
 func (r *evidenceReader) point(p *evidence.Point) {
 	d := &r.d
-	members(d, pointFields, func(i int) {
+	d.Fields(pointFields, func(i int) {
 		if pointFields[i] == "t" {
 			d.Time(&p.T)
 		} else if !d.Null() {
@@ -255,14 +207,14 @@ func (r *evidenceReader) callList() []evidence.Call {
 
 func (r *evidenceReader) call(c *evidence.Call) {
 	d := &r.d
-	members(d, callFields, func(i int) {
+	d.Fields(callFields, func(i int) {
 		switch callFields[i] {
 		case "service":
-			str(d, &c.Service, true)
+			d.SetString(&c.Service, true)
 		case "operation":
-			str(d, &c.Operation, true)
+			d.SetString(&c.Operation, true)
 		case "region":
-			str(d, &c.Region, true)
+			d.SetString(&c.Region, true)
 		case "count":
 			if !d.Null() {
 				c.Count = d.Int()
@@ -281,18 +233,18 @@ func (r *evidenceReader) waiverList() []evidence.Waiver {
 
 func (r *evidenceReader) waiver(w *evidence.Waiver) {
 	d := &r.d
-	members(d, waiverFields, func(i int) {
+	d.Fields(waiverFields, func(i int) {
 		switch waiverFields[i] {
 		case "control":
-			str(d, &w.Control, false)
+			d.SetString(&w.Control, false)
 		case "resource":
-			str(d, &w.Resource, false)
+			d.SetString(&w.Resource, false)
 		case "justification":
-			str(d, &w.Justification, false)
+			d.SetString(&w.Justification, false)
 		case "approver":
-			str(d, &w.Approver, false)
+			d.SetString(&w.Approver, false)
 		case "ticket":
-			str(d, &w.Ticket, false)
+			d.SetString(&w.Ticket, false)
 		case "expires":
 			d.Time(&w.Expires)
 		}
