@@ -410,30 +410,30 @@ func (x *xmlWriter) properties(ps *[]gjunit.Property, indent string) {
 }
 
 func (x *xmlWriter) result(name string, r *gjunit.Result) {
-	if r == nil {
-		return
+	if r != nil {
+		x.child(name, r, r.Data)
 	}
-	x.raw("\n\t\t\t<")
-	x.raw(name)
-	x.attr("message", r.Message)
-	if r.Type != "" {
-		x.attr("type", r.Type)
-	}
-	x.raw(">")
-	x.cdata(r.Data)
-	x.raw("</")
-	x.raw(name)
-	x.raw(">")
 }
 
 func (x *xmlWriter) output(name string, o *gjunit.Output) {
-	if o == nil {
-		return
+	if o != nil {
+		x.child(name, nil, o.Data)
 	}
+}
+
+// child writes a testcase's child element: the attributes of r, if any,
+// and data as CDATA.
+func (x *xmlWriter) child(name string, r *gjunit.Result, data string) {
 	x.raw("\n\t\t\t<")
 	x.raw(name)
+	if r != nil {
+		x.attr("message", r.Message)
+		if r.Type != "" {
+			x.attr("type", r.Type)
+		}
+	}
 	x.raw(">")
-	x.cdata(o.Data)
+	x.cdata(data)
 	x.raw("</")
 	x.raw(name)
 	x.raw(">")
