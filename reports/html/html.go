@@ -91,19 +91,10 @@ var funcs = template.FuncMap{
 		var o buf
 		for _, id := range ids {
 			if oc := outcomes[id]; oc != "" {
-				o.raw(`<a href="#c-`)
-				o.text(id)
-				o.raw(`">`)
-				o.text(id)
-				o.raw(`</a> <span class="o o-`)
-				o.text(string(oc))
-				o.raw(`">`)
-				o.text(string(oc))
-				o.raw(`</span>`)
+				o.markup(`<a href="#c-`, id, `">`, id, `</a> `)
+				o.outcome(oc)
 			} else {
-				o.raw(`<span class="muted">`)
-				o.text(id)
-				o.raw(`</span>`)
+				o.markup(`<span class="muted">`, id, `</span>`)
 			}
 			o.raw("<br>")
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/connect-compliance/connect-compliance/helpers/evidence"
 	"github.com/connect-compliance/connect-compliance/reports/history"
 	"github.com/connect-compliance/connect-compliance/reports/results"
 )
@@ -68,6 +69,18 @@ func (o *buf) raw(parts ...string) {
 // text appends escaped text.
 func (o *buf) text(s string) { o.b = appendEsc(o.b, s) }
 
+// markup appends parts alternately as markup and as escaped text: markup,
+// text, markup, text...
+func (o *buf) markup(parts ...string) {
+	for i, p := range parts {
+		if i%2 == 0 {
+			o.b = append(o.b, p...)
+		} else {
+			o.b = appendEsc(o.b, p)
+		}
+	}
+}
+
 func (o *buf) overdueBadge(overdue bool) {
 	if overdue {
 		o.raw(` <span class="o o-overdue">overdue</span>`)
@@ -84,46 +97,27 @@ func lastCompliant(c *results.Control) string {
 
 // writeRow writes one row of the control table's body.
 func (o *buf) writeRow(c *results.Control) {
-	o.raw(`<tr data-outcome="`)
-	o.text(string(c.Outcome))
-	o.raw(`" data-severity="`)
-	o.text(c.Severity)
-	o.raw(`" data-tag="`)
-	o.text(c.Tag)
-	o.raw(`" data-req="`)
-	o.text(c.Requirement)
-	o.raw(`" data-overdue="`)
+	overdue := ""
 	if c.Overdue {
-		o.raw("1")
+		overdue = "1"
 	}
-	o.raw(`" data-search="`)
+	o.markup(`<tr data-outcome="`, string(c.Outcome), `" data-severity="`, c.Severity, `" data-tag="`, c.Tag,
+		`" data-req="`, c.Requirement, `" data-overdue="`, overdue, `" data-search="`)
 	o.searchText(c)
-	o.raw(`">`+"\n", `<td><a href="#c-`)
-	o.text(c.ID)
-	o.raw(`">`)
-	o.text(c.ID)
-	o.raw(`</a></td><td>`)
-	o.text(c.Requirement)
-	o.raw(`</td><td>`)
-	o.text(c.Tag)
-	o.raw(`</td><td>`)
-	o.text(c.Severity)
-	o.raw("</td>\n", `<td><span class="o o-`)
-	o.text(string(c.Outcome))
-	o.raw(`">`)
-	o.text(string(c.Outcome))
-	o.raw(`</span>`)
+	o.markup("\">\n<td><a href=\"#c-", c.ID, `">`, c.ID, `</a></td><td>`, c.Requirement, `</td><td>`, c.Tag,
+		`</td><td>`, c.Severity, "</td>\n<td>")
+	o.outcome(c.Outcome)
 	o.overdueBadge(c.Overdue)
-	o.raw("</td>\n<td>")
-	o.text(lastCompliant(c))
-	o.raw("</td>\n<td>")
-	o.text(c.Title)
+	o.markup("</td>\n<td>", lastCompliant(c), "</td>\n<td>", c.Title)
 	if brief := short(c.Summary, 240); brief != "" {
-		o.raw(`<br><span class="muted">`)
-		o.text(brief)
-		o.raw(`</span>`)
+		o.markup(`<br><span class="muted">`, brief, `</span>`)
 	}
 	o.raw("</td><td>", string(stripSVG(c.Trend)), "</td></tr>\n")
+}
+
+// outcome writes an outcome badge.
+func (o *buf) outcome(oc evidence.Outcome) {
+	o.markup(`<span class="o o-`, string(oc), `">`, string(oc), `</span>`)
 }
 
 // maxSearch bounds the text the search box matches for a control.
@@ -163,37 +157,17 @@ func (o *buf) searchText(c *results.Control) {
 
 // writeEvidence writes the evidence block of one control.
 func (o *buf) writeEvidence(c *results.Control) {
-	o.raw("\n", `<details class="ctl" id="c-`)
-	o.text(c.ID)
-	o.raw(`"`)
+	open := ""
 	if !history.Compliant(c.Outcome) {
-		o.raw(" open")
+		open = " open"
 	}
-	o.raw(">\n<summary><b>")
-	o.text(c.ID)
-	o.raw(`</b> <span class="o o-`)
-	o.text(string(c.Outcome))
-	o.raw(`">`)
-	o.text(string(c.Outcome))
-	o.raw(`</span>`)
+	o.markup("\n<details class=\"ctl\" id=\"c-", c.ID, `"`+open+">\n<summary><b>", c.ID, "</b> ")
+	o.outcome(c.Outcome)
 	o.overdueBadge(c.Overdue)
-	o.raw(" ")
-	o.text(c.Title)
-	o.raw("</summary>\n", `<table class="meta">`, "\n", "<tr><td>Requirement</td><td>")
-	o.text(c.Requirement)
-	o.raw(" (")
-	o.text(c.Tag)
-	o.raw(", severity ")
-	o.text(c.Severity)
-	o.raw(")</td></tr>\n<tr><td>Test</td><td><code>")
-	o.text(c.Test.Package)
-	o.raw(".")
-	o.text(c.Test.Name)
-	o.raw("</code>")
+	o.markup(" ", c.Title, "</summary>\n<table class=\"meta\">\n<tr><td>Requirement</td><td>", c.Requirement, " (", c.Tag,
+		", severity ", c.Severity, ")</td></tr>\n<tr><td>Test</td><td><code>", c.Test.Package, ".", c.Test.Name, "</code>")
 	if c.File != "" {
-		o.raw(" at <code>")
-		o.text(c.File)
-		o.raw(":", strconv.Itoa(c.Line), "</code>")
+		o.markup(" at <code>", c.File, ":"+strconv.Itoa(c.Line)+"</code>")
 	}
 	o.raw("</td></tr>\n")
 	if c.Summary != "" {
@@ -207,19 +181,15 @@ func (o *buf) writeEvidence(c *results.Control) {
 	if c.Reason != "" {
 		o.row("Not applicable", c.Reason)
 	}
-	o.raw("\n<tr><td>Cadence</td><td>")
-	o.text(c.Cadence)
+	o.markup("\n<tr><td>Cadence</td><td>", c.Cadence)
 	if c.LastCompliant != nil {
-		o.raw("; last compliant ")
-		o.text(lastCompliant(c))
+		o.markup("; last compliant ", lastCompliant(c))
 	}
 	if due := fmtTime(c.DueBy); due != "" {
-		o.raw("; due by ")
-		o.text(due)
+		o.markup("; due by ", due)
 	}
 	if c.OverdueReason != "" {
-		o.raw(" — <b>overdue</b>: ")
-		o.text(c.OverdueReason)
+		o.markup(" — <b>overdue</b>: ", c.OverdueReason)
 	}
 	o.raw("</td></tr>\n")
 	if len(c.Thresholds) > 0 {
@@ -230,11 +200,7 @@ func (o *buf) writeEvidence(c *results.Control) {
 		sort.Strings(keys)
 		o.raw("<tr><td>Thresholds</td><td>")
 		for _, k := range keys {
-			o.raw("<code>")
-			o.text(k)
-			o.raw("</code> = ")
-			o.text(fmt.Sprint(c.Thresholds[k]))
-			o.raw("<br>")
+			o.markup("<code>", k, "</code> = ", fmt.Sprint(c.Thresholds[k]), "<br>")
 		}
 		o.raw("</td></tr>")
 	}
@@ -247,15 +213,10 @@ func (o *buf) writeEvidence(c *results.Control) {
 			if i > 0 {
 				o.raw(", ")
 			}
-			o.raw(`<span class="o o-`)
-			o.text(string(a.Outcome))
-			o.raw(`">`)
-			o.text(string(a.Outcome))
-			o.raw(`</span> <span class="muted">`)
-			o.text(a.Input)
+			o.outcome(a.Outcome)
+			o.markup(` <span class="muted">`, a.Input)
 			if a.Evidence != "" {
-				o.raw(" ")
-				o.text(a.Evidence)
+				o.markup(" ", a.Evidence)
 			}
 			o.raw("</span>")
 		}
@@ -268,9 +229,7 @@ func (o *buf) writeEvidence(c *results.Control) {
 	if len(c.References) > 0 {
 		o.raw("<tr><td>References</td><td>")
 		for _, ref := range c.References {
-			o.raw(`<a href="`, safeURL(ref), `">`)
-			o.text(ref)
-			o.raw("</a><br>")
+			o.markup(`<a href="`+safeURL(ref)+`">`, ref, "</a><br>")
 		}
 		o.raw("</td></tr>")
 	}
@@ -286,9 +245,7 @@ func (o *buf) writeEvidence(c *results.Control) {
 	}
 	o.raw("\n</table>\n")
 	if c.Error != "" {
-		o.raw("<h4>Error</h4><pre>")
-		o.text(c.Error)
-		o.raw("</pre>")
+		o.markup("<h4>Error</h4><pre>", c.Error, "</pre>")
 	}
 	o.raw("\n")
 	o.findings(c)
@@ -300,17 +257,8 @@ func (o *buf) writeEvidence(c *results.Control) {
 			if res == "" {
 				res = "all resources"
 			}
-			o.raw("<li>")
-			o.text(res)
-			o.raw(": ")
-			o.text(w.Justification)
-			o.raw(" (approver ")
-			o.text(w.Approver)
-			o.raw(", ticket ")
-			o.text(w.Ticket)
-			o.raw(", expired ")
-			o.b = w.Expires.AppendFormat(o.b, "2006-01-02")
-			o.raw(")</li>")
+			o.markup("<li>", res, ": ", w.Justification, " (approver ", w.Approver, ", ticket ", w.Ticket,
+				", expired "+w.Expires.Format("2006-01-02")+")</li>")
 		}
 		o.raw("</ul>")
 	}
@@ -318,30 +266,21 @@ func (o *buf) writeEvidence(c *results.Control) {
 	if len(c.Calls) > 0 {
 		o.raw("<h4>AWS calls made</h4>\n<table><tr><th>Service</th><th>Operation</th><th>Region</th><th>Count</th><th>Errors</th></tr>\n")
 		for _, call := range c.Calls {
-			o.raw("<tr><td>")
-			o.text(call.Service)
-			o.raw("</td><td>")
-			o.text(call.Operation)
-			o.raw("</td><td>")
-			o.text(call.Region)
-			o.raw(`</td><td class="n">`, strconv.Itoa(call.Count), `</td><td class="n">`, strconv.Itoa(call.Errors), "</td></tr>")
+			o.markup("<tr><td>", call.Service, "</td><td>", call.Operation, "</td><td>", call.Region,
+				`</td><td class="n">`+strconv.Itoa(call.Count)+`</td><td class="n">`+strconv.Itoa(call.Errors)+"</td></tr>")
 		}
 		o.raw("\n</table>")
 	}
 	o.raw("\n")
 	if c.Output != "" && !strings.Contains(c.Error, c.Output) { // not already in the error
-		o.raw("<h4>Test output</h4><pre>")
-		o.text(c.Output)
-		o.raw("</pre>")
+		o.markup("<h4>Test output</h4><pre>", c.Output, "</pre>")
 	}
 	o.raw("\n</details>\n")
 }
 
 // row writes a row of the meta table.
 func (o *buf) row(name, value string) {
-	o.raw("<tr><td>", name, "</td><td>")
-	o.text(value)
-	o.raw("</td></tr>")
+	o.markup("<tr><td>"+name+"</td><td>", value, "</td></tr>")
 }
 
 // list writes a row of the meta table listing values as code, each
@@ -352,9 +291,7 @@ func (o *buf) list(name string, values []string, sep string) {
 	}
 	o.raw("<tr><td>", name, "</td><td>")
 	for _, v := range values {
-		o.raw("<code>")
-		o.text(v)
-		o.raw("</code>", sep)
+		o.markup("<code>", v, "</code>"+sep)
 	}
 	o.raw("</td></tr>")
 }
@@ -368,40 +305,22 @@ func (o *buf) findings(c *results.Control) {
 	o.raw("<h4>Findings (", strconv.Itoa(len(c.Findings)), ")</h4>\n")
 	o.raw("<table><tr><th>Resource</th><th>Outcome</th><th>Observed</th><th>Expected</th><th>Message</th><th>Waiver</th></tr>\n")
 	for _, f := range c.Findings {
-		o.raw("<tr><td>")
-		o.text(f.Resource)
-		if f.Account != "" {
-			o.raw(` <span class="muted">`)
-			o.text(f.Account)
-			o.raw("</span>")
+		o.markup("<tr><td>", f.Resource)
+		for _, place := range [...]string{f.Account, f.Region} {
+			if place != "" {
+				o.markup(` <span class="muted">`, place, "</span>")
+			}
 		}
-		if f.Region != "" {
-			o.raw(` <span class="muted">`)
-			o.text(f.Region)
-			o.raw("</span>")
-		}
-		o.raw(`</td><td><span class="o o-`)
-		o.text(string(f.Outcome))
-		o.raw(`">`)
-		o.text(string(f.Outcome))
-		o.raw("</span></td><td>")
-		o.text(f.Observed)
 		o.raw("</td><td>")
-		o.text(f.Expected)
-		o.raw("</td><td>")
-		o.text(f.Message)
+		o.outcome(f.Outcome)
+		o.markup("</td><td>", f.Observed, "</td><td>", f.Expected, "</td><td>", f.Message)
 		if chart := seriesSVG(f); chart != "" {
 			o.raw("<br>", string(chart))
 		}
 		o.raw("</td>\n<td>")
 		if w := f.Waiver; w != nil {
-			o.text(w.Justification)
-			o.raw(" — approved by <b>")
-			o.text(w.Approver)
-			o.raw("</b>, ticket ")
-			o.text(w.Ticket)
-			o.raw(", expires ")
-			o.b = w.Expires.AppendFormat(o.b, "2006-01-02")
+			o.markup("", w.Justification, " — approved by <b>", w.Approver, "</b>, ticket ", w.Ticket,
+				", expires "+w.Expires.Format("2006-01-02"))
 		}
 		o.raw("</td></tr>")
 	}
