@@ -99,14 +99,14 @@ func Build(cat *catalog.Catalog, run *gotest.Run, opt Options) *Results {
 	// control (the control attr) that the catalog gives to another test is a
 	// failure of the run, never evidence (indexed: the catalog's lookups are
 	// linear).
-	byID := map[string]catalog.Control{}
-	byTest := map[catalog.Test]catalog.Control{}
-	for _, c := range cat.Controls {
+	byID := make(map[string]*catalog.Control, len(cat.Controls))
+	byTest := make(map[catalog.Test]*catalog.Control, len(cat.Controls))
+	for i := range cat.Controls {
+		c := &cat.Controls[i]
 		byID[c.ID], byTest[c.Test] = c, c
 	}
-	tests := map[string][]*gotest.Test{}
+	tests := make(map[string][]*gotest.Test, len(cat.Controls))
 	claims := map[string][]string{} // control -> tests that claimed it without being its test
-	pkgOf := map[*gotest.Test]*gotest.Package{}
 	pkgs := map[string][]*gotest.Package{}
 	artifacts := map[string]int{} // artifact directory -> attempts pointing at it
 	for _, p := range run.Packages {
@@ -130,7 +130,6 @@ func Build(cat *catalog.Catalog, run *gotest.Run, opt Options) *Results {
 			}
 			if isControl {
 				tests[ctl.ID] = append(tests[ctl.ID], t)
-				pkgOf[t] = p
 				continue
 			}
 			// Not a control (a unit test of a suite, a test of another
@@ -159,8 +158,7 @@ func Build(cat *catalog.Catalog, run *gotest.Run, opt Options) *Results {
 	}
 	for id := range tests { // controls of other tags that ran anyway are reported too
 		if !seen[id] {
-			c := byID[id]
-			selected = append(selected, c)
+			selected = append(selected, *byID[id])
 			seen[id] = true
 		}
 	}
@@ -540,11 +538,17 @@ func merge(rc *Control, parts []partial) {
 			} else {
 				rc.Calls = append(rc.Calls, ev.Calls...)
 			}
-			for k, v := range ev.Thresholds {
+			switch {
+			case len(ev.Thresholds) == 0:
+			case rc.Thresholds == nil && len(parts) == 1:
+				rc.Thresholds = ev.Thresholds // one attempt: its thresholds as read, not a copy
+			default:
 				if rc.Thresholds == nil {
 					rc.Thresholds = map[string]float64{}
 				}
-				rc.Thresholds[k] = v
+				for k, v := range ev.Thresholds {
+					rc.Thresholds[k] = v
+				}
 			}
 		}
 	}
