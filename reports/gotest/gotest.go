@@ -138,6 +138,7 @@ func (rd *Reader) Read(name string, r io.Reader) error {
 		max = 64 << 20
 	}
 	lineNo := 0
+	e := new(Event) // one for every line: decoding into it escapes to the heap
 	var buf []byte
 	for {
 		buf = buf[:0]
@@ -179,8 +180,8 @@ func (rd *Reader) Read(name string, r io.Reader) error {
 			}
 			continue
 		}
-		var e Event
-		if jerr := rd.decode(line, &e); jerr != nil || e.Action == "" {
+		*e = Event{}
+		if jerr := rd.decode(line, e); jerr != nil || e.Action == "" {
 			msg := "not a go test -json event"
 			if jerr != nil {
 				msg = "malformed JSON: " + jerr.Error()
@@ -196,7 +197,7 @@ func (rd *Reader) Read(name string, r io.Reader) error {
 			rd.run.Problems = append(rd.run.Problems, Problem{File: name, Line: lineNo, Message: msg})
 		} else {
 			*events++
-			rd.event(name, pkgs, &order, &e)
+			rd.event(name, pkgs, &order, e)
 		}
 		if !complete {
 			break

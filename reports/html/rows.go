@@ -31,7 +31,7 @@ var escapes = func() (t [256]string) {
 
 // appendEsc appends s escaped for HTML element content and quoted
 // attribute values.
-func appendEsc(b []byte, s string) []byte {
+func appendEsc[T string | []byte](b []byte, s T) []byte {
 	last := 0
 	for i := 0; i < len(s); i++ {
 		if e := escapes[s[i]]; e != "" {
@@ -57,7 +57,10 @@ func safeURL(s string) string {
 }
 
 // buf is markup on its way to the page.
-type buf struct{ b []byte }
+type buf struct {
+	b       []byte
+	scratch []byte
+}
 
 // raw appends markup.
 func (o *buf) raw(parts ...string) {
@@ -143,14 +146,14 @@ func (o *buf) searchText(c *results.Control) {
 			s[i] = ch + 'a' - 'A'
 		}
 	}
-	var text string
 	if ascii {
-		text = string(s[:min(len(s), maxSearch)])
-	} else {
-		text = strings.ToLower(string(s))
-		if len(text) > maxSearch {
-			text = strings.ToValidUTF8(text[:maxSearch], "")
-		}
+		o.scratch = append(o.scratch[:0], s[:min(len(s), maxSearch)]...)
+		o.b = appendEsc(o.b[:start], o.scratch)
+		return
+	}
+	text := strings.ToLower(string(s))
+	if len(text) > maxSearch {
+		text = strings.ToValidUTF8(text[:maxSearch], "")
 	}
 	o.b = appendEsc(o.b[:start], text)
 }

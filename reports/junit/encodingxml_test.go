@@ -10,6 +10,7 @@ import (
 	"github.com/connect-compliance/connect-compliance/helpers/evidence"
 	"github.com/connect-compliance/connect-compliance/reports/results"
 	"github.com/google/go-cmp/cmp"
+	gjunit "github.com/jstemmer/go-junit-report/v2/junit"
 )
 
 // writeWithEncodingXML is what Write wrote before it wrote the markup
@@ -59,7 +60,7 @@ func writeWithEncodingXML(w io.Writer, r *results.Results) error {
 			}
 		}
 		for _, c := range s.controls {
-			if err := enc.EncodeElement(testcase(c), xml.StartElement{Name: name("testcase")}); err != nil {
+			if err := enc.EncodeElement(testcase(c, new([]gjunit.Property)), xml.StartElement{Name: name("testcase")}); err != nil {
 				return err
 			}
 		}

@@ -54,7 +54,7 @@ type Testsuite struct {
 	Testcases  []Testcase         `xml:"testcase,omitempty"`
 	// controls are the suite's controls, rendered as testcases one at a
 	// time when written (Write), after Testcases.
-	controls []results.Control
+	controls []*results.Control
 }
 
 // Testcase extends go-junit-report's Testcase with file, line and properties.
@@ -77,9 +77,10 @@ const NotRunMessage = "not run: absent from the test output"
 func Build(r *results.Results) Testsuites {
 	ts := Testsuites{}
 	ts.Name = "compliance"
-	byTag := map[string][]results.Control{}
+	byTag := map[string][]*results.Control{}
 	var tags []string
-	for _, c := range r.Controls {
+	for i := range r.Controls {
+		c := &r.Controls[i]
 		if _, ok := byTag[c.Tag]; !ok {
 			tags = append(tags, c.Tag)
 		}
@@ -173,7 +174,9 @@ func (s *Testsuite) add(tc Testcase) {
 	}
 }
 
-func testcase(c results.Control) Testcase {
+// testcase is a control's testcase; its properties are appended to
+// *props, emptied first (one slice for every testcase written).
+func testcase(c *results.Control, props *[]gjunit.Property) Testcase {
 	tc := Testcase{}
 	tc.Name = clean(c.ID + ": " + c.Title)
 	tc.Classname = clean(c.Test.Package)
@@ -182,24 +185,24 @@ func testcase(c results.Control) Testcase {
 	if c.Line > 0 {
 		tc.Line = strconv.Itoa(c.Line)
 	}
-	props := []gjunit.Property{
-		{Name: "control", Value: c.ID},
-		{Name: "requirement", Value: c.Requirement},
-		{Name: "severity", Value: c.Severity},
-		{Name: "outcome", Value: string(c.Outcome)},
-		{Name: "test", Value: clean(c.Test.Package + "." + c.Test.Name)},
-		{Name: "cadence", Value: c.Cadence},
-		{Name: "overdue", Value: strconv.FormatBool(c.Overdue)},
-		{Name: "attempts", Value: strconv.Itoa(len(c.Attempts))},
-	}
+	*props = append((*props)[:0],
+		gjunit.Property{Name: "control", Value: c.ID},
+		gjunit.Property{Name: "requirement", Value: c.Requirement},
+		gjunit.Property{Name: "severity", Value: c.Severity},
+		gjunit.Property{Name: "outcome", Value: string(c.Outcome)},
+		gjunit.Property{Name: "test", Value: clean(c.Test.Package + "." + c.Test.Name)},
+		gjunit.Property{Name: "cadence", Value: c.Cadence},
+		gjunit.Property{Name: "overdue", Value: strconv.FormatBool(c.Overdue)},
+		gjunit.Property{Name: "attempts", Value: strconv.Itoa(len(c.Attempts))},
+	)
 	if c.LastCompliant != nil {
-		props = append(props, gjunit.Property{Name: "last_compliant", Value: c.LastCompliant.Format("2006-01-02T15:04:05Z07:00")})
+		*props = append(*props, gjunit.Property{Name: "last_compliant", Value: c.LastCompliant.Format("2006-01-02T15:04:05Z07:00")})
 	}
 	if c.Overdue {
-		props = append(props, gjunit.Property{Name: "overdue_reason", Value: clean(c.OverdueReason)})
+		*props = append(*props, gjunit.Property{Name: "overdue_reason", Value: clean(c.OverdueReason)})
 	}
 	for _, e := range c.Evidence {
-		props = append(props, gjunit.Property{Name: "evidence", Value: clean(e)})
+		*props = append(*props, gjunit.Property{Name: "evidence", Value: clean(e)})
 	}
 	switch c.Outcome {
 	case evidence.Fail:
@@ -213,7 +216,7 @@ func testcase(c results.Control) Testcase {
 	case evidence.Waived:
 		for _, f := range c.Findings {
 			if w := f.Waiver; w != nil {
-				props = append(props, gjunit.Property{Name: "waiver", Value: clean(fmt.Sprintf("%s: %s (approver %s, ticket %s, expires %s)",
+				*props = append(*props, gjunit.Property{Name: "waiver", Value: clean(fmt.Sprintf("%s: %s (approver %s, ticket %s, expires %s)",
 					f.Resource, w.Justification, w.Approver, w.Ticket, w.Expires.Format("2006-01-02")))})
 			}
 		}
@@ -221,12 +224,12 @@ func testcase(c results.Control) Testcase {
 	if c.Output != "" && c.Outcome == evidence.Fail {
 		tc.SystemOut = &gjunit.Output{Data: clean(c.Output)}
 	}
-	tc.Properties = &props
+	tc.Properties = props
 	return tc
 }
 
 // failDetails is one line per failing finding.
-func failDetails(c results.Control) string {
+func failDetails(c *results.Control) string {
 	var b strings.Builder
 	for _, f := range c.Findings {
 		if f.Outcome != evidence.Fail && f.Outcome != evidence.Error {
@@ -279,7 +282,7 @@ func Write(w io.Writer, r *results.Results) error {
 			x.testcase(tc)
 		}
 		for _, c := range s.controls {
-			x.testcase(testcase(c))
+			x.testcase(testcase(c, &x.props))
 			if x.err != nil {
 				return x.err
 			}
@@ -300,9 +303,10 @@ func Write(w io.Writer, r *results.Results) error {
 
 // xmlWriter buffers markup on its way to w; the first error sticks.
 type xmlWriter struct {
-	w   io.Writer
-	b   []byte
-	err error
+	w     io.Writer
+	b     []byte
+	err   error
+	props []gjunit.Property // the properties of the testcase being written
 }
 
 func (x *xmlWriter) raw(s string) { x.b = append(x.b, s...) }
