@@ -16,6 +16,7 @@ import (
 	_ "embed"
 	"html/template"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/connect-compliance/connect-compliance/helpers/catalog"
@@ -30,11 +31,9 @@ var source string
 
 func withOutcome(r *results.Results, os ...evidence.Outcome) []results.Control {
 	var out []results.Control
-	for _, c := range r.Controls {
-		for _, o := range os {
-			if c.Outcome == o {
-				out = append(out, c)
-			}
+	for i := range r.Controls {
+		if slices.Contains(os, r.Controls[i].Outcome) {
+			out = append(out, r.Controls[i])
 		}
 	}
 	return out
@@ -48,9 +47,9 @@ var funcs = template.FuncMap{
 	"errored":    func(r *results.Results) []results.Control { return withOutcome(r, evidence.Error) },
 	"overdue": func(r *results.Results) []results.Control {
 		var out []results.Control
-		for _, c := range r.Controls {
-			if c.Overdue {
-				out = append(out, c)
+		for i := range r.Controls {
+			if r.Controls[i].Overdue {
+				out = append(out, r.Controls[i])
 			}
 		}
 		return out
@@ -58,8 +57,8 @@ var funcs = template.FuncMap{
 	// bySeverity counts a severity's controls and those not compliant.
 	"bySeverity": func(r *results.Results, sev string) [2]int {
 		var n [2]int
-		for _, c := range r.Controls {
-			if c.Severity == sev {
+		for i := range r.Controls {
+			if c := &r.Controls[i]; c.Severity == sev {
 				n[0]++
 				if !history.Compliant(c.Outcome) {
 					n[1]++
@@ -71,10 +70,10 @@ var funcs = template.FuncMap{
 	"tags": func(r *results.Results) []string {
 		var out []string
 		seen := map[string]bool{}
-		for _, c := range r.Controls {
-			if !seen[c.Tag] {
-				seen[c.Tag] = true
-				out = append(out, c.Tag)
+		for i := range r.Controls {
+			if tag := r.Controls[i].Tag; !seen[tag] {
+				seen[tag] = true
+				out = append(out, tag)
 			}
 		}
 		return out
@@ -132,8 +131,8 @@ type page struct {
 
 func newPage(r *results.Results) *page {
 	p := &page{Results: r, Outcomes: make(map[string]evidence.Outcome, len(r.Controls))}
-	for _, c := range r.Controls {
-		p.Outcomes[c.ID] = c.Outcome
+	for i := range r.Controls {
+		p.Outcomes[r.Controls[i].ID] = r.Controls[i].Outcome
 	}
 	return p
 }
