@@ -79,13 +79,7 @@ func (d *Decoder) peek() byte {
 
 // Null consumes a null and reports whether there was one.
 func (d *Decoder) Null() bool {
-	if d.peek() != 'n' {
-		return false
-	}
-	if d.literal("null") {
-		return true
-	}
-	return false
+	return d.peek() == 'n' && d.literal("null")
 }
 
 func (d *Decoder) literal(lit string) bool {
