@@ -112,7 +112,7 @@ iam-policy:
 # test; time-ratio and mem-ratio, peak RSS of each side in its own process).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./fixtures/... ./helpers/connectflow/
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./reports/...
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 5x ./reports/...
 
 clean:
 	rm -rf $(OUT) bin

@@ -11,13 +11,14 @@ package gotest
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/connect-compliance/connect-compliance/reports/jsonscan"
 )
 
 // Event is one line of `go test -json`: a test2json TestEvent or a build event
@@ -116,6 +117,7 @@ type Reader struct {
 	MaxLine int
 	run     Run
 	builds  map[string]*strings.Builder // build output by ImportPath
+	dec     jsonscan.Decoder
 }
 
 // Read consumes one stream; name is used for Problems and Source fields.
@@ -136,6 +138,7 @@ func (rd *Reader) Read(name string, r io.Reader) error {
 		max = 64 << 20
 	}
 	lineNo := 0
+	e := new(Event) // one for every line: decoding into it escapes to the heap
 	var buf []byte
 	for {
 		buf = buf[:0]
@@ -177,8 +180,8 @@ func (rd *Reader) Read(name string, r io.Reader) error {
 			}
 			continue
 		}
-		var e Event
-		if jerr := json.Unmarshal(line, &e); jerr != nil || e.Action == "" {
+		*e = Event{}
+		if jerr := rd.decode(line, e); jerr != nil || e.Action == "" {
 			msg := "not a go test -json event"
 			if jerr != nil {
 				msg = "malformed JSON: " + jerr.Error()
@@ -194,7 +197,7 @@ func (rd *Reader) Read(name string, r io.Reader) error {
 			rd.run.Problems = append(rd.run.Problems, Problem{File: name, Line: lineNo, Message: msg})
 		} else {
 			*events++
-			rd.event(name, pkgs, &order, &e)
+			rd.event(name, pkgs, &order, e)
 		}
 		if !complete {
 			break

@@ -16,6 +16,7 @@ import (
 	_ "embed"
 	"html/template"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/connect-compliance/connect-compliance/helpers/catalog"
@@ -30,11 +31,9 @@ var source string
 
 func withOutcome(r *results.Results, os ...evidence.Outcome) []results.Control {
 	var out []results.Control
-	for _, c := range r.Controls {
-		for _, o := range os {
-			if c.Outcome == o {
-				out = append(out, c)
-			}
+	for i := range r.Controls {
+		if slices.Contains(os, r.Controls[i].Outcome) {
+			out = append(out, r.Controls[i])
 		}
 	}
 	return out
@@ -48,9 +47,9 @@ var funcs = template.FuncMap{
 	"errored":    func(r *results.Results) []results.Control { return withOutcome(r, evidence.Error) },
 	"overdue": func(r *results.Results) []results.Control {
 		var out []results.Control
-		for _, c := range r.Controls {
-			if c.Overdue {
-				out = append(out, c)
+		for i := range r.Controls {
+			if r.Controls[i].Overdue {
+				out = append(out, r.Controls[i])
 			}
 		}
 		return out
@@ -58,8 +57,8 @@ var funcs = template.FuncMap{
 	// bySeverity counts a severity's controls and those not compliant.
 	"bySeverity": func(r *results.Results, sev string) [2]int {
 		var n [2]int
-		for _, c := range r.Controls {
-			if c.Severity == sev {
+		for i := range r.Controls {
+			if c := &r.Controls[i]; c.Severity == sev {
 				n[0]++
 				if !history.Compliant(c.Outcome) {
 					n[1]++
@@ -71,10 +70,10 @@ var funcs = template.FuncMap{
 	"tags": func(r *results.Results) []string {
 		var out []string
 		seen := map[string]bool{}
-		for _, c := range r.Controls {
-			if !seen[c.Tag] {
-				seen[c.Tag] = true
-				out = append(out, c.Tag)
+		for i := range r.Controls {
+			if tag := r.Controls[i].Tag; !seen[tag] {
+				seen[tag] = true
+				out = append(out, tag)
 			}
 		}
 		return out
@@ -84,8 +83,24 @@ var funcs = template.FuncMap{
 	},
 	"exitcode": func(r *results.Results) int { return r.ExitCode() },
 	"trend":    trendSVG,
-	"when":     fmtTime,
-	"short":    short,
+	// reqControls lists a requirement's controls with their outcomes
+	// (those not in this report muted); at 10,000 controls this list, in
+	// the template, cost more than the rest of the template together.
+	"reqControls": func(ids []string, outcomes map[string]evidence.Outcome) template.HTML {
+		var o buf
+		for _, id := range ids {
+			if oc := outcomes[id]; oc != "" {
+				o.markup(`<a href="#c-`, id, `">`, id, `</a> `)
+				o.outcome(oc)
+			} else {
+				o.markup(`<span class="muted">`, id, `</span>`)
+			}
+			o.raw("<br>")
+		}
+		return template.HTML(o.b)
+	},
+	"when":  fmtTime,
+	"short": short,
 }
 
 // The page is the template in three parts, around the two parts that
@@ -114,42 +129,12 @@ type page struct {
 	Outcomes map[string]evidence.Outcome
 }
 
-type row struct {
-	results.Control
-	Last, Due  string        // last compliant ("never"), due by
-	Brief      string        // the summary, shortened
-	Search     string        // text the search box matches beyond the row
-	Strip      template.HTML // the control's outcome history
-	Open       bool          // evidence expanded: not compliant
-	ShowOutput bool          // test output not already in the error
-	Finds      []finding
-}
-
-type finding struct {
-	evidence.Finding
-	Chart template.HTML // the metric series against the threshold
-}
-
 func newPage(r *results.Results) *page {
 	p := &page{Results: r, Outcomes: make(map[string]evidence.Outcome, len(r.Controls))}
-	for _, c := range r.Controls {
-		p.Outcomes[c.ID] = c.Outcome
+	for i := range r.Controls {
+		p.Outcomes[r.Controls[i].ID] = r.Controls[i].Outcome
 	}
 	return p
-}
-
-// newRow is what a control's row and evidence block show.
-func newRow(c results.Control) row {
-	rw := row{Control: c, Last: fmtTime(c.LastCompliant), Due: fmtTime(c.DueBy), Brief: short(c.Summary, 240),
-		Search: searchText(c), Strip: stripSVG(c.Trend), Open: !history.Compliant(c.Outcome),
-		ShowOutput: c.Output != "" && !strings.Contains(c.Error, c.Output)}
-	if rw.Last == "" {
-		rw.Last = "never"
-	}
-	for _, f := range c.Findings {
-		rw.Finds = append(rw.Finds, finding{Finding: f, Chart: seriesSVG(f)})
-	}
-	return rw
 }
 
 func short(s string, n int) string {
@@ -163,21 +148,6 @@ func short(s string, n int) string {
 	return s
 }
 
-// searchText is what the filter's search box matches for a control beyond
-// what its row shows: resources, accounts, regions, messages, the error.
-func searchText(c results.Control) string {
-	var b strings.Builder
-	for _, f := range c.Findings {
-		b.WriteString(f.Resource + " " + f.Account + " " + f.Region + " " + f.Message + " ")
-	}
-	b.WriteString(c.Error + " " + c.Reason + " " + c.Test.Name)
-	s := strings.ToLower(b.String())
-	if len(s) > 4096 {
-		s = strings.ToValidUTF8(s[:4096], "")
-	}
-	return s
-}
-
 // Write writes the report. Control characters and invalid UTF-8 in any
 // text become U+FFFD, as in the JUnit XML.
 func Write(w io.Writer, r *results.Results) error {
@@ -186,23 +156,37 @@ func Write(w io.Writer, r *results.Results) error {
 	if err := tmplTop.Execute(sw, p); err != nil {
 		return err
 	}
-	var b strings.Builder
-	for _, c := range r.Controls {
-		b.Reset()
-		writeRow(&b, newRow(c))
-		if _, err := io.WriteString(sw, b.String()); err != nil {
+	// Each control's markup goes into one buffer, written out in pieces of
+	// about 64 KB.
+	o := &buf{b: make([]byte, 0, 80<<10)}
+	flush := func(keep int) error {
+		if len(o.b) <= keep {
+			return nil
+		}
+		_, err := sw.Write(o.b)
+		o.b = o.b[:0]
+		return err
+	}
+	for i := range r.Controls {
+		o.writeRow(&r.Controls[i])
+		if err := flush(64 << 10); err != nil {
 			return err
 		}
+	}
+	if err := flush(0); err != nil {
+		return err
 	}
 	if err := tmplMiddle.Execute(sw, p); err != nil {
 		return err
 	}
-	for _, c := range r.Controls {
-		b.Reset()
-		writeEvidence(&b, newRow(c))
-		if _, err := io.WriteString(sw, b.String()); err != nil {
+	for i := range r.Controls {
+		o.writeEvidence(&r.Controls[i])
+		if err := flush(64 << 10); err != nil {
 			return err
 		}
+	}
+	if err := flush(0); err != nil {
+		return err
 	}
 	if err := tmplBottom.Execute(sw, p); err != nil {
 		return err

@@ -6,6 +6,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/connect-compliance/connect-compliance/helpers/evidence"
+	"github.com/connect-compliance/connect-compliance/reports/history"
+	"github.com/connect-compliance/connect-compliance/reports/results"
 )
 
 // The two parts of the page that repeat per control (the control table's
@@ -13,12 +18,33 @@ import (
 // template: html/template makes a reflective call per action and per
 // escaper, which at 10,000 controls costs more than the rest of the report
 // together. The markup is the template's; every piece of text goes through
-// esc, which escapes as html/template does.
+// the escaper, which escapes as html/template does. Markup is appended to
+// one buffer (buf), reused from control to control.
 
-var escaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
+// escapes are what html/template's HTML escaper replaces (FuzzEscMatchesTemplate).
+var escapes = func() (t [256]string) {
+	for c, e := range map[byte]string{0: "\uFFFD", '"': "&#34;", '&': "&amp;", '\'': "&#39;", '+': "&#43;", '<': "&lt;", '>': "&gt;"} {
+		t[c] = e
+	}
+	return t
+}()
+
+// appendEsc appends s escaped for HTML element content and quoted
+// attribute values.
+func appendEsc[T string | []byte](b []byte, s T) []byte {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if e := escapes[s[i]]; e != "" {
+			b = append(b, s[last:i]...)
+			b = append(b, e...)
+			last = i + 1
+		}
+	}
+	return append(b, s[last:]...)
+}
 
 // esc escapes text for HTML element content and quoted attribute values.
-func esc(s string) string { return escaper.Replace(s) }
+func esc(s string) string { return string(appendEsc(nil, s)) }
 
 // safeURL is a reference link: http, https and mailto only (as html/template
 // allows), anything else is neutralised.
@@ -30,179 +56,276 @@ func safeURL(s string) string {
 	return esc(s)
 }
 
-func overdueBadge(b *strings.Builder, overdue bool) {
-	if overdue {
-		b.WriteString(` <span class="o o-overdue">overdue</span>`)
+// buf is markup on its way to the page.
+type buf struct {
+	b       []byte
+	scratch []byte
+}
+
+// raw appends markup.
+func (o *buf) raw(parts ...string) {
+	for _, p := range parts {
+		o.b = append(o.b, p...)
 	}
+}
+
+// text appends escaped text.
+func (o *buf) text(s string) { o.b = appendEsc(o.b, s) }
+
+// markup appends parts alternately as markup and as escaped text: markup,
+// text, markup, text...
+func (o *buf) markup(parts ...string) {
+	for i, p := range parts {
+		if i%2 == 0 {
+			o.b = append(o.b, p...)
+		} else {
+			o.b = appendEsc(o.b, p)
+		}
+	}
+}
+
+func (o *buf) overdueBadge(overdue bool) {
+	if overdue {
+		o.raw(` <span class="o o-overdue">overdue</span>`)
+	}
+}
+
+// lastCompliant is when the control was last compliant, "never" if never.
+func lastCompliant(c *results.Control) string {
+	if l := fmtTime(c.LastCompliant); l != "" {
+		return l
+	}
+	return "never"
 }
 
 // writeRow writes one row of the control table's body.
-func writeRow(b *strings.Builder, r row) {
-	o := esc(string(r.Outcome))
-	b.WriteString(`<tr data-outcome="` + o + `" data-severity="` + esc(r.Severity) + `" data-tag="` + esc(r.Tag) + `" data-req="` + esc(r.Requirement) + `" data-overdue="`)
-	if r.Overdue {
-		b.WriteString("1")
+func (o *buf) writeRow(c *results.Control) {
+	overdue := ""
+	if c.Overdue {
+		overdue = "1"
 	}
-	b.WriteString(`" data-search="` + esc(r.Search) + `">` + "\n")
-	id := esc(r.ID)
-	b.WriteString(`<td><a href="#c-` + id + `">` + id + `</a></td><td>` + esc(r.Requirement) + `</td><td>` + esc(r.Tag) + `</td><td>` + esc(r.Severity) + "</td>\n")
-	b.WriteString(`<td><span class="o o-` + o + `">` + o + `</span>`)
-	overdueBadge(b, r.Overdue)
-	b.WriteString("</td>\n<td>" + esc(r.Last) + "</td>\n<td>" + esc(r.Title))
-	if r.Brief != "" {
-		b.WriteString(`<br><span class="muted">` + esc(r.Brief) + `</span>`)
+	o.markup(`<tr data-outcome="`, string(c.Outcome), `" data-severity="`, c.Severity, `" data-tag="`, c.Tag,
+		`" data-req="`, c.Requirement, `" data-overdue="`, overdue, `" data-search="`)
+	o.searchText(c)
+	o.markup("\">\n<td><a href=\"#c-", c.ID, `">`, c.ID, `</a></td><td>`, c.Requirement, `</td><td>`, c.Tag,
+		`</td><td>`, c.Severity, "</td>\n<td>")
+	o.outcome(c.Outcome)
+	o.overdueBadge(c.Overdue)
+	o.markup("</td>\n<td>", lastCompliant(c), "</td>\n<td>", c.Title)
+	if brief := short(c.Summary, 240); brief != "" {
+		o.markup(`<br><span class="muted">`, brief, `</span>`)
 	}
-	b.WriteString("</td><td>" + string(r.Strip) + "</td></tr>\n")
+	o.raw("</td><td>", string(stripSVG(c.Trend)), "</td></tr>\n")
+}
+
+// outcome writes an outcome badge.
+func (o *buf) outcome(oc evidence.Outcome) {
+	o.markup(`<span class="o o-`, string(oc), `">`, string(oc), `</span>`)
+}
+
+// maxSearch bounds the text the search box matches for a control.
+const maxSearch = 4096
+
+// searchText appends, escaped, what the filter's search box matches for a
+// control beyond what its row shows: resources, accounts, regions,
+// messages, the error; lower case, at most maxSearch bytes.
+func (o *buf) searchText(c *results.Control) {
+	start := len(o.b)
+	for _, f := range c.Findings {
+		o.raw(f.Resource, " ", f.Account, " ", f.Region, " ", f.Message, " ")
+	}
+	o.raw(c.Error, " ", c.Reason, " ", c.Test.Name)
+	s := o.b[start:]
+	ascii := true
+	for i, ch := range s {
+		if ch >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+		if 'A' <= ch && ch <= 'Z' {
+			s[i] = ch + 'a' - 'A'
+		}
+	}
+	if ascii {
+		o.scratch = append(o.scratch[:0], s[:min(len(s), maxSearch)]...)
+		o.b = appendEsc(o.b[:start], o.scratch)
+		return
+	}
+	text := strings.ToLower(string(s))
+	if len(text) > maxSearch {
+		text = strings.ToValidUTF8(text[:maxSearch], "")
+	}
+	o.b = appendEsc(o.b[:start], text)
 }
 
 // writeEvidence writes the evidence block of one control.
-func writeEvidence(b *strings.Builder, r row) {
-	id, o := esc(r.ID), esc(string(r.Outcome))
-	b.WriteString("\n" + `<details class="ctl" id="c-` + id + `"`)
-	if r.Open {
-		b.WriteString(" open")
+func (o *buf) writeEvidence(c *results.Control) {
+	open := ""
+	if !history.Compliant(c.Outcome) {
+		open = " open"
 	}
-	b.WriteString(">\n<summary><b>" + id + `</b> <span class="o o-` + o + `">` + o + `</span>`)
-	overdueBadge(b, r.Overdue)
-	b.WriteString(" " + esc(r.Title) + "</summary>\n" + `<table class="meta">` + "\n")
-	b.WriteString("<tr><td>Requirement</td><td>" + esc(r.Requirement) + " (" + esc(r.Tag) + ", severity " + esc(r.Severity) + ")</td></tr>\n")
-	b.WriteString("<tr><td>Test</td><td><code>" + esc(r.Test.Package) + "." + esc(r.Test.Name) + "</code>")
-	if r.File != "" {
-		b.WriteString(" at <code>" + esc(r.File) + ":" + strconv.Itoa(r.Line) + "</code>")
+	o.markup("\n<details class=\"ctl\" id=\"c-", c.ID, `"`+open+">\n<summary><b>", c.ID, "</b> ")
+	o.outcome(c.Outcome)
+	o.overdueBadge(c.Overdue)
+	o.markup(" ", c.Title, "</summary>\n<table class=\"meta\">\n<tr><td>Requirement</td><td>", c.Requirement, " (", c.Tag,
+		", severity ", c.Severity, ")</td></tr>\n<tr><td>Test</td><td><code>", c.Test.Package, ".", c.Test.Name, "</code>")
+	if c.File != "" {
+		o.markup(" at <code>", c.File, ":"+strconv.Itoa(c.Line)+"</code>")
 	}
-	b.WriteString("</td></tr>\n")
-	if r.Summary != "" {
-		b.WriteString("<tr><td>Summary</td><td>" + esc(r.Summary) + "</td></tr>")
+	o.raw("</td></tr>\n")
+	if c.Summary != "" {
+		o.row("Summary", c.Summary)
 	}
-	b.WriteString("\n<tr><td>Rationale</td><td>" + esc(r.Rationale) + "</td></tr>\n")
-	b.WriteString("<tr><td>Remediation</td><td>" + esc(r.Remediation) + "</td></tr>\n")
-	if r.Reason != "" {
-		b.WriteString("<tr><td>Not applicable</td><td>" + esc(r.Reason) + "</td></tr>")
+	o.raw("\n")
+	o.row("Rationale", c.Rationale)
+	o.raw("\n")
+	o.row("Remediation", c.Remediation)
+	o.raw("\n")
+	if c.Reason != "" {
+		o.row("Not applicable", c.Reason)
 	}
-	b.WriteString("\n<tr><td>Cadence</td><td>" + esc(r.Cadence))
-	if r.LastCompliant != nil {
-		b.WriteString("; last compliant " + esc(r.Last))
+	o.markup("\n<tr><td>Cadence</td><td>", c.Cadence)
+	if c.LastCompliant != nil {
+		o.markup("; last compliant ", lastCompliant(c))
 	}
-	if r.Due != "" {
-		b.WriteString("; due by " + esc(r.Due))
+	if due := fmtTime(c.DueBy); due != "" {
+		o.markup("; due by ", due)
 	}
-	if r.OverdueReason != "" {
-		b.WriteString(" — <b>overdue</b>: " + esc(r.OverdueReason))
+	if c.OverdueReason != "" {
+		o.markup(" — <b>overdue</b>: ", c.OverdueReason)
 	}
-	b.WriteString("</td></tr>\n")
-	if len(r.Thresholds) > 0 {
-		keys := make([]string, 0, len(r.Thresholds))
-		for k := range r.Thresholds {
+	o.raw("</td></tr>\n")
+	if len(c.Thresholds) > 0 {
+		keys := make([]string, 0, len(c.Thresholds))
+		for k := range c.Thresholds {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		b.WriteString("<tr><td>Thresholds</td><td>")
+		o.raw("<tr><td>Thresholds</td><td>")
 		for _, k := range keys {
-			b.WriteString("<code>" + esc(k) + "</code> = " + esc(fmt.Sprint(r.Thresholds[k])) + "<br>")
+			o.markup("<code>", k, "</code> = ", fmt.Sprint(c.Thresholds[k]), "<br>")
 		}
-		b.WriteString("</td></tr>")
+		o.raw("</td></tr>")
 	}
-	b.WriteString("\n<tr><td>Elapsed</td><td>" + fmt.Sprintf("%.3f", r.ElapsedSeconds) + " s</td></tr>\n")
-	if len(r.Attempts) > 1 {
-		b.WriteString(`<tr><td>Attempts</td><td class="attempts">ran ` + strconv.Itoa(len(r.Attempts)) + " times, the worst attempt counts: ")
-		for i, a := range r.Attempts {
+	o.raw("\n<tr><td>Elapsed</td><td>")
+	o.b = strconv.AppendFloat(o.b, c.ElapsedSeconds, 'f', 3, 64)
+	o.raw(" s</td></tr>\n")
+	if len(c.Attempts) > 1 {
+		o.raw(`<tr><td>Attempts</td><td class="attempts">ran `, strconv.Itoa(len(c.Attempts)), " times, the worst attempt counts: ")
+		for i, a := range c.Attempts {
 			if i > 0 {
-				b.WriteString(", ")
+				o.raw(", ")
 			}
-			ao := esc(string(a.Outcome))
-			b.WriteString(`<span class="o o-` + ao + `">` + ao + `</span> <span class="muted">` + esc(a.Input))
+			o.outcome(a.Outcome)
+			o.markup(` <span class="muted">`, a.Input)
 			if a.Evidence != "" {
-				b.WriteString(" " + esc(a.Evidence))
+				o.markup(" ", a.Evidence)
 			}
-			b.WriteString("</span>")
+			o.raw("</span>")
 		}
-		b.WriteString("</td></tr>\n")
+		o.raw("</td></tr>\n")
 	}
-	if len(r.Evidence) > 0 {
-		b.WriteString("<tr><td>Evidence files</td><td>")
-		for _, e := range r.Evidence {
-			b.WriteString("<code>" + esc(e) + "</code><br>")
+	o.list("Evidence files", c.Evidence, "<br>")
+	o.raw("\n")
+	o.list("From input", c.Input, " ")
+	o.raw("\n")
+	if len(c.References) > 0 {
+		o.raw("<tr><td>References</td><td>")
+		for _, ref := range c.References {
+			o.markup(`<a href="`+safeURL(ref)+`">`, ref, "</a><br>")
 		}
-		b.WriteString("</td></tr>")
+		o.raw("</td></tr>")
 	}
-	b.WriteString("\n")
-	if len(r.Input) > 0 {
-		b.WriteString("<tr><td>From input</td><td>")
-		for _, in := range r.Input {
-			b.WriteString("<code>" + esc(in) + "</code> ")
-		}
-		b.WriteString("</td></tr>")
-	}
-	b.WriteString("\n")
-	if len(r.References) > 0 {
-		b.WriteString("<tr><td>References</td><td>")
-		for _, ref := range r.References {
-			b.WriteString(`<a href="` + safeURL(ref) + `">` + esc(ref) + "</a><br>")
-		}
-		b.WriteString("</td></tr>")
-	}
-	b.WriteString("\n")
-	if len(r.Trend) > 0 {
-		b.WriteString("<tr><td>History</td><td>" + string(r.Strip) + ` <span class="muted">`)
-		if len(r.Trend) == 1 {
-			b.WriteString("this run only")
+	o.raw("\n")
+	if len(c.Trend) > 0 {
+		o.raw("<tr><td>History</td><td>", string(stripSVG(c.Trend)), ` <span class="muted">`)
+		if len(c.Trend) == 1 {
+			o.raw("this run only")
 		} else {
-			b.WriteString("last " + strconv.Itoa(len(r.Trend)) + " runs, oldest first")
+			o.raw("last ", strconv.Itoa(len(c.Trend)), " runs, oldest first")
 		}
-		b.WriteString("</span></td></tr>")
+		o.raw("</span></td></tr>")
 	}
-	b.WriteString("\n</table>\n")
-	if r.Error != "" {
-		b.WriteString("<h4>Error</h4><pre>" + esc(r.Error) + "</pre>")
+	o.raw("\n</table>\n")
+	if c.Error != "" {
+		o.markup("<h4>Error</h4><pre>", c.Error, "</pre>")
 	}
-	b.WriteString("\n")
-	if len(r.Findings) > 0 {
-		b.WriteString("<h4>Findings (" + strconv.Itoa(len(r.Findings)) + ")</h4>\n")
-		b.WriteString("<table><tr><th>Resource</th><th>Outcome</th><th>Observed</th><th>Expected</th><th>Message</th><th>Waiver</th></tr>\n")
-		for _, f := range r.Finds {
-			b.WriteString("<tr><td>" + esc(f.Resource))
-			if f.Account != "" {
-				b.WriteString(` <span class="muted">` + esc(f.Account) + "</span>")
-			}
-			if f.Region != "" {
-				b.WriteString(` <span class="muted">` + esc(f.Region) + "</span>")
-			}
-			fo := esc(string(f.Outcome))
-			b.WriteString(`</td><td><span class="o o-` + fo + `">` + fo + "</span></td><td>" + esc(f.Observed) + "</td><td>" + esc(f.Expected) + "</td><td>" + esc(f.Message))
-			if f.Chart != "" {
-				b.WriteString("<br>" + string(f.Chart))
-			}
-			b.WriteString("</td>\n<td>")
-			if w := f.Waiver; w != nil {
-				b.WriteString(esc(w.Justification) + " — approved by <b>" + esc(w.Approver) + "</b>, ticket " + esc(w.Ticket) + ", expires " + w.Expires.Format("2006-01-02"))
-			}
-			b.WriteString("</td></tr>")
-		}
-		b.WriteString("\n</table>")
-	}
-	b.WriteString("\n")
-	if len(r.ExpiredWaivers) > 0 {
-		b.WriteString(`<h4 class="expired">Expired waivers (ignored)</h4><ul>`)
-		for _, w := range r.ExpiredWaivers {
+	o.raw("\n")
+	o.findings(c)
+	o.raw("\n")
+	if len(c.ExpiredWaivers) > 0 {
+		o.raw(`<h4 class="expired">Expired waivers (ignored)</h4><ul>`)
+		for _, w := range c.ExpiredWaivers {
 			res := w.Resource
 			if res == "" {
 				res = "all resources"
 			}
-			b.WriteString("<li>" + esc(res) + ": " + esc(w.Justification) + " (approver " + esc(w.Approver) + ", ticket " + esc(w.Ticket) + ", expired " + w.Expires.Format("2006-01-02") + ")</li>")
+			o.markup("<li>", res, ": ", w.Justification, " (approver ", w.Approver, ", ticket ", w.Ticket,
+				", expired "+w.Expires.Format("2006-01-02")+")</li>")
 		}
-		b.WriteString("</ul>")
+		o.raw("</ul>")
 	}
-	b.WriteString("\n")
-	if len(r.Calls) > 0 {
-		b.WriteString("<h4>AWS calls made</h4>\n<table><tr><th>Service</th><th>Operation</th><th>Region</th><th>Count</th><th>Errors</th></tr>\n")
-		for _, c := range r.Calls {
-			b.WriteString("<tr><td>" + esc(c.Service) + "</td><td>" + esc(c.Operation) + "</td><td>" + esc(c.Region) + `</td><td class="n">` + strconv.Itoa(c.Count) + `</td><td class="n">` + strconv.Itoa(c.Errors) + "</td></tr>")
+	o.raw("\n")
+	if len(c.Calls) > 0 {
+		o.raw("<h4>AWS calls made</h4>\n<table><tr><th>Service</th><th>Operation</th><th>Region</th><th>Count</th><th>Errors</th></tr>\n")
+		for _, call := range c.Calls {
+			o.markup("<tr><td>", call.Service, "</td><td>", call.Operation, "</td><td>", call.Region,
+				`</td><td class="n">`+strconv.Itoa(call.Count)+`</td><td class="n">`+strconv.Itoa(call.Errors)+"</td></tr>")
 		}
-		b.WriteString("\n</table>")
+		o.raw("\n</table>")
 	}
-	b.WriteString("\n")
-	if r.ShowOutput {
-		b.WriteString("<h4>Test output</h4><pre>" + esc(r.Output) + "</pre>")
+	o.raw("\n")
+	if c.Output != "" && !strings.Contains(c.Error, c.Output) { // not already in the error
+		o.markup("<h4>Test output</h4><pre>", c.Output, "</pre>")
 	}
-	b.WriteString("\n</details>\n")
+	o.raw("\n</details>\n")
+}
+
+// row writes a row of the meta table.
+func (o *buf) row(name, value string) {
+	o.markup("<tr><td>"+name+"</td><td>", value, "</td></tr>")
+}
+
+// list writes a row of the meta table listing values as code, each
+// followed by sep.
+func (o *buf) list(name string, values []string, sep string) {
+	if len(values) == 0 {
+		return
+	}
+	o.raw("<tr><td>", name, "</td><td>")
+	for _, v := range values {
+		o.markup("<code>", v, "</code>"+sep)
+	}
+	o.raw("</td></tr>")
+}
+
+// findings writes the findings table of a control, with the metric series
+// drawn against the threshold.
+func (o *buf) findings(c *results.Control) {
+	if len(c.Findings) == 0 {
+		return
+	}
+	o.raw("<h4>Findings (", strconv.Itoa(len(c.Findings)), ")</h4>\n")
+	o.raw("<table><tr><th>Resource</th><th>Outcome</th><th>Observed</th><th>Expected</th><th>Message</th><th>Waiver</th></tr>\n")
+	for _, f := range c.Findings {
+		o.markup("<tr><td>", f.Resource)
+		for _, place := range [...]string{f.Account, f.Region} {
+			if place != "" {
+				o.markup(` <span class="muted">`, place, "</span>")
+			}
+		}
+		o.raw("</td><td>")
+		o.outcome(f.Outcome)
+		o.markup("</td><td>", f.Observed, "</td><td>", f.Expected, "</td><td>", f.Message)
+		if chart := seriesSVG(f); chart != "" {
+			o.raw("<br>", string(chart))
+		}
+		o.raw("</td>\n<td>")
+		if w := f.Waiver; w != nil {
+			o.markup("", w.Justification, " — approved by <b>", w.Approver, "</b>, ticket ", w.Ticket,
+				", expires "+w.Expires.Format("2006-01-02"))
+		}
+		o.raw("</td></tr>")
+	}
+	o.raw("\n</table>")
 }

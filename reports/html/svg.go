@@ -90,6 +90,7 @@ func seriesSVG(f evidence.Finding) template.HTML {
 		metric = "metric"
 	}
 	var b strings.Builder
+	b.Grow(1024 + 128*len(pts)) // about what is written (~110 bytes a point): no regrowing
 	title := fmt.Sprintf("%s of %s: %d points", metric, f.Resource, len(pts))
 	if useTime {
 		title += fmt.Sprintf(" from %s to %s", t0.UTC().Format("2006-01-02 15:04"), t1.UTC().Format("2006-01-02 15:04 MST"))

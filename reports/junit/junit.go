@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/connect-compliance/connect-compliance/helpers/catalog"
 	"github.com/connect-compliance/connect-compliance/helpers/evidence"
@@ -53,7 +54,7 @@ type Testsuite struct {
 	Testcases  []Testcase         `xml:"testcase,omitempty"`
 	// controls are the suite's controls, rendered as testcases one at a
 	// time when written (Write), after Testcases.
-	controls []results.Control
+	controls []*results.Control
 }
 
 // Testcase extends go-junit-report's Testcase with file, line and properties.
@@ -76,9 +77,10 @@ const NotRunMessage = "not run: absent from the test output"
 func Build(r *results.Results) Testsuites {
 	ts := Testsuites{}
 	ts.Name = "compliance"
-	byTag := map[string][]results.Control{}
+	byTag := map[string][]*results.Control{}
 	var tags []string
-	for _, c := range r.Controls {
+	for i := range r.Controls {
+		c := &r.Controls[i]
 		if _, ok := byTag[c.Tag]; !ok {
 			tags = append(tags, c.Tag)
 		}
@@ -172,7 +174,9 @@ func (s *Testsuite) add(tc Testcase) {
 	}
 }
 
-func testcase(c results.Control) Testcase {
+// testcase is a control's testcase; its properties are appended to
+// *props, emptied first (one slice for every testcase written).
+func testcase(c *results.Control, props *[]gjunit.Property) Testcase {
 	tc := Testcase{}
 	tc.Name = clean(c.ID + ": " + c.Title)
 	tc.Classname = clean(c.Test.Package)
@@ -181,24 +185,24 @@ func testcase(c results.Control) Testcase {
 	if c.Line > 0 {
 		tc.Line = strconv.Itoa(c.Line)
 	}
-	props := []gjunit.Property{
-		{Name: "control", Value: c.ID},
-		{Name: "requirement", Value: c.Requirement},
-		{Name: "severity", Value: c.Severity},
-		{Name: "outcome", Value: string(c.Outcome)},
-		{Name: "test", Value: clean(c.Test.Package + "." + c.Test.Name)},
-		{Name: "cadence", Value: c.Cadence},
-		{Name: "overdue", Value: strconv.FormatBool(c.Overdue)},
-		{Name: "attempts", Value: strconv.Itoa(len(c.Attempts))},
-	}
+	*props = append((*props)[:0],
+		gjunit.Property{Name: "control", Value: c.ID},
+		gjunit.Property{Name: "requirement", Value: c.Requirement},
+		gjunit.Property{Name: "severity", Value: c.Severity},
+		gjunit.Property{Name: "outcome", Value: string(c.Outcome)},
+		gjunit.Property{Name: "test", Value: clean(c.Test.Package + "." + c.Test.Name)},
+		gjunit.Property{Name: "cadence", Value: c.Cadence},
+		gjunit.Property{Name: "overdue", Value: strconv.FormatBool(c.Overdue)},
+		gjunit.Property{Name: "attempts", Value: strconv.Itoa(len(c.Attempts))},
+	)
 	if c.LastCompliant != nil {
-		props = append(props, gjunit.Property{Name: "last_compliant", Value: c.LastCompliant.Format("2006-01-02T15:04:05Z07:00")})
+		*props = append(*props, gjunit.Property{Name: "last_compliant", Value: c.LastCompliant.Format("2006-01-02T15:04:05Z07:00")})
 	}
 	if c.Overdue {
-		props = append(props, gjunit.Property{Name: "overdue_reason", Value: clean(c.OverdueReason)})
+		*props = append(*props, gjunit.Property{Name: "overdue_reason", Value: clean(c.OverdueReason)})
 	}
 	for _, e := range c.Evidence {
-		props = append(props, gjunit.Property{Name: "evidence", Value: clean(e)})
+		*props = append(*props, gjunit.Property{Name: "evidence", Value: clean(e)})
 	}
 	switch c.Outcome {
 	case evidence.Fail:
@@ -212,7 +216,7 @@ func testcase(c results.Control) Testcase {
 	case evidence.Waived:
 		for _, f := range c.Findings {
 			if w := f.Waiver; w != nil {
-				props = append(props, gjunit.Property{Name: "waiver", Value: clean(fmt.Sprintf("%s: %s (approver %s, ticket %s, expires %s)",
+				*props = append(*props, gjunit.Property{Name: "waiver", Value: clean(fmt.Sprintf("%s: %s (approver %s, ticket %s, expires %s)",
 					f.Resource, w.Justification, w.Approver, w.Ticket, w.Expires.Format("2006-01-02")))})
 			}
 		}
@@ -220,12 +224,12 @@ func testcase(c results.Control) Testcase {
 	if c.Output != "" && c.Outcome == evidence.Fail {
 		tc.SystemOut = &gjunit.Output{Data: clean(c.Output)}
 	}
-	tc.Properties = &props
+	tc.Properties = props
 	return tc
 }
 
 // failDetails is one line per failing finding.
-func failDetails(c results.Control) string {
+func failDetails(c *results.Control) string {
 	var b strings.Builder
 	for _, f := range c.Findings {
 		if f.Outcome != evidence.Fail && f.Outcome != evidence.Error {
@@ -244,68 +248,224 @@ func failDetails(c results.Control) string {
 }
 
 // Write writes r as JUnit XML, one testcase at a time (at 10,000 controls
-// the document is never held whole).
+// the document is never held whole). The markup is written here rather
+// than by encoding/xml, whose reflection cost more than the rest of the
+// file together; it is what xml.Encoder (indented by tabs) writes for the
+// same types, byte for byte, which a test holds it to.
 func Write(w io.Writer, r *results.Results) error {
 	ts := Build(r)
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "\t")
-	name := func(s string) xml.Name { return xml.Name{Local: s} }
-	attr := func(k, v string) xml.Attr { return xml.Attr{Name: name(k), Value: v} }
-	root := xml.StartElement{Name: name("testsuites"), Attr: []xml.Attr{attr("name", ts.Name), attr("time", ts.Time),
-		attr("tests", strconv.Itoa(ts.Tests)), attr("failures", strconv.Itoa(ts.Failures)), attr("errors", strconv.Itoa(ts.Errors)),
-		attr("skipped", strconv.Itoa(ts.Skipped))}}
-	if err := enc.EncodeToken(root); err != nil {
-		return err
-	}
+	x := &xmlWriter{w: w, b: make([]byte, 0, 64<<10)}
+	x.raw(xml.Header)
+	x.raw("<testsuites")
+	x.attr("name", ts.Name)
+	x.attr("time", ts.Time)
+	x.attr("tests", strconv.Itoa(ts.Tests))
+	x.attr("failures", strconv.Itoa(ts.Failures))
+	x.attr("errors", strconv.Itoa(ts.Errors))
+	x.attr("skipped", strconv.Itoa(ts.Skipped))
+	x.raw(">")
 	for _, s := range ts.Suites {
-		start := xml.StartElement{Name: name("testsuite"), Attr: []xml.Attr{attr("name", s.Name), attr("tests", strconv.Itoa(s.Tests)),
-			attr("failures", strconv.Itoa(s.Failures)), attr("errors", strconv.Itoa(s.Errors)), attr("skipped", strconv.Itoa(s.Skipped)),
-			attr("id", strconv.Itoa(s.ID)), attr("time", s.Time)}}
+		x.raw("\n\t<testsuite")
+		x.attr("name", s.Name)
+		x.attr("tests", strconv.Itoa(s.Tests))
+		x.attr("failures", strconv.Itoa(s.Failures))
+		x.attr("errors", strconv.Itoa(s.Errors))
+		x.attr("skipped", strconv.Itoa(s.Skipped))
+		x.attr("id", strconv.Itoa(s.ID))
+		x.attr("time", s.Time)
 		if s.Timestamp != "" {
-			start.Attr = append(start.Attr, attr("timestamp", s.Timestamp))
+			x.attr("timestamp", s.Timestamp)
 		}
-		if err := enc.EncodeToken(start); err != nil {
-			return err
-		}
-		if s.Properties != nil && len(*s.Properties) > 0 {
-			ps := xml.StartElement{Name: name("properties")}
-			if err := enc.EncodeToken(ps); err != nil {
-				return err
-			}
-			for _, p := range *s.Properties {
-				if err := enc.EncodeElement(p, xml.StartElement{Name: name("property")}); err != nil {
-					return err
-				}
-			}
-			if err := enc.EncodeToken(ps.End()); err != nil {
-				return err
-			}
-		}
+		x.raw(">")
+		x.properties(s.Properties, "\n\t\t")
 		for _, tc := range s.Testcases {
-			if err := enc.EncodeElement(tc, xml.StartElement{Name: name("testcase")}); err != nil {
-				return err
-			}
+			x.testcase(tc)
 		}
 		for _, c := range s.controls {
-			if err := enc.EncodeElement(testcase(c), xml.StartElement{Name: name("testcase")}); err != nil {
-				return err
+			x.testcase(testcase(c, &x.props))
+			if x.err != nil {
+				return x.err
 			}
 		}
-		if err := enc.EncodeToken(start.End()); err != nil {
-			return err
+		if len(s.Testcases)+len(s.controls) == 0 && (s.Properties == nil || len(*s.Properties) == 0) {
+			x.raw("</testsuite>")
+		} else {
+			x.raw("\n\t</testsuite>")
 		}
 	}
-	if err := enc.EncodeToken(root.End()); err != nil {
-		return err
+	if len(ts.Suites) == 0 {
+		x.raw("</testsuites>\n")
+	} else {
+		x.raw("\n</testsuites>\n")
 	}
-	if err := enc.Close(); err != nil {
-		return err
+	return x.flush(0)
+}
+
+// xmlWriter buffers markup on its way to w; the first error sticks.
+type xmlWriter struct {
+	w     io.Writer
+	b     []byte
+	err   error
+	props []gjunit.Property // the properties of the testcase being written
+}
+
+func (x *xmlWriter) raw(s string) { x.b = append(x.b, s...) }
+
+// flush writes the buffer out once it holds more than keep bytes.
+func (x *xmlWriter) flush(keep int) error {
+	if len(x.b) > keep && x.err == nil {
+		_, x.err = x.w.Write(x.b)
+		x.b = x.b[:0]
 	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return x.err
+}
+
+// attr writes ` name="value"`, the value escaped as encoding/xml escapes
+// attributes.
+func (x *xmlWriter) attr(name, value string) {
+	x.b = append(x.b, ' ')
+	x.b = append(x.b, name...)
+	x.b = append(x.b, '=', '"')
+	x.escape(value)
+	x.b = append(x.b, '"')
+}
+
+// escape is encoding/xml's EscapeString: markup characters, tab and line
+// ends as character references, what XML cannot carry as U+FFFD.
+func (x *xmlWriter) escape(s string) {
+	last := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\'' && c != '&' && c != '<' && c != '>' {
+			i++
+			continue
+		}
+		r, width := utf8.DecodeRuneInString(s[i:])
+		var esc string
+		switch r {
+		case '"':
+			esc = "&#34;"
+		case '\'':
+			esc = "&#39;"
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '\t':
+			esc = "&#x9;"
+		case '\n':
+			esc = "&#xA;"
+		case '\r':
+			esc = "&#xD;"
+		default:
+			if !safetext.Allowed(r) || (r == utf8.RuneError && width == 1) {
+				esc = "\uFFFD"
+				break
+			}
+			i += width
+			continue
+		}
+		x.b = append(x.b, s[last:i]...)
+		x.b = append(x.b, esc...)
+		i += width
+		last = i
+	}
+	x.b = append(x.b, s[last:]...)
+}
+
+// cdata writes text as encoding/xml writes a ",cdata" field: nothing when
+// empty, "]]>" split across two sections.
+func (x *xmlWriter) cdata(s string) {
+	if s == "" {
+		return
+	}
+	x.raw("<![CDATA[")
+	for {
+		before, after, ok := strings.Cut(s, "]]>")
+		if !ok {
+			break
+		}
+		x.raw(before)
+		x.raw("]]]]><![CDATA[>")
+		s = after
+	}
+	x.raw(s)
+	x.raw("]]>")
+}
+
+// properties writes a properties element, each line starting with indent.
+func (x *xmlWriter) properties(ps *[]gjunit.Property, indent string) {
+	if ps == nil || len(*ps) == 0 {
+		return
+	}
+	x.raw(indent)
+	x.raw("<properties>")
+	for _, p := range *ps {
+		x.raw(indent)
+		x.raw("\t<property")
+		x.attr("name", p.Name)
+		x.attr("value", p.Value)
+		x.raw("></property>")
+	}
+	x.raw(indent)
+	x.raw("</properties>")
+}
+
+func (x *xmlWriter) result(name string, r *gjunit.Result) {
+	if r != nil {
+		x.child(name, r, r.Data)
+	}
+}
+
+func (x *xmlWriter) output(name string, o *gjunit.Output) {
+	if o != nil {
+		x.child(name, nil, o.Data)
+	}
+}
+
+// child writes a testcase's child element: the attributes of r, if any,
+// and data as CDATA.
+func (x *xmlWriter) child(name string, r *gjunit.Result, data string) {
+	x.raw("\n\t\t\t<")
+	x.raw(name)
+	if r != nil {
+		x.attr("message", r.Message)
+		if r.Type != "" {
+			x.attr("type", r.Type)
+		}
+	}
+	x.raw(">")
+	x.cdata(data)
+	x.raw("</")
+	x.raw(name)
+	x.raw(">")
+}
+
+// testcase writes one testcase element at the depth of a suite's children.
+func (x *xmlWriter) testcase(tc Testcase) {
+	x.raw("\n\t\t<testcase")
+	x.attr("name", tc.Name)
+	x.attr("classname", tc.Classname)
+	for _, a := range [][2]string{{"time", tc.Time}, {"status", tc.Status}, {"file", tc.File}, {"line", tc.Line}} {
+		if a[1] != "" {
+			x.attr(a[0], a[1])
+		}
+	}
+	x.raw(">")
+	n := len(x.b)
+	x.result("skipped", tc.Skipped)
+	x.result("error", tc.Error)
+	x.result("failure", tc.Failure)
+	x.output("system-out", tc.SystemOut)
+	x.output("system-err", tc.SystemErr)
+	x.properties(tc.Properties, "\n\t\t\t")
+	if len(x.b) > n {
+		x.raw("\n\t\t")
+	}
+	x.raw("</testcase>")
+	x.flush(32 << 10)
 }
 
 func tagRank(t string) int {

@@ -1,9 +1,7 @@
 package results
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -101,14 +99,14 @@ func Build(cat *catalog.Catalog, run *gotest.Run, opt Options) *Results {
 	// control (the control attr) that the catalog gives to another test is a
 	// failure of the run, never evidence (indexed: the catalog's lookups are
 	// linear).
-	byID := map[string]catalog.Control{}
-	byTest := map[catalog.Test]catalog.Control{}
-	for _, c := range cat.Controls {
+	byID := make(map[string]*catalog.Control, len(cat.Controls))
+	byTest := make(map[catalog.Test]*catalog.Control, len(cat.Controls))
+	for i := range cat.Controls {
+		c := &cat.Controls[i]
 		byID[c.ID], byTest[c.Test] = c, c
 	}
-	tests := map[string][]*gotest.Test{}
+	tests := make(map[string][]*gotest.Test, len(cat.Controls))
 	claims := map[string][]string{} // control -> tests that claimed it without being its test
-	pkgOf := map[*gotest.Test]*gotest.Package{}
 	pkgs := map[string][]*gotest.Package{}
 	artifacts := map[string]int{} // artifact directory -> attempts pointing at it
 	for _, p := range run.Packages {
@@ -132,7 +130,6 @@ func Build(cat *catalog.Catalog, run *gotest.Run, opt Options) *Results {
 			}
 			if isControl {
 				tests[ctl.ID] = append(tests[ctl.ID], t)
-				pkgOf[t] = p
 				continue
 			}
 			// Not a control (a unit test of a suite, a test of another
@@ -154,19 +151,24 @@ func Build(cat *catalog.Catalog, run *gotest.Run, opt Options) *Results {
 		}
 	}
 
-	selected := cat.Tagged(tags...)
-	seen := map[string]bool{}
-	for _, c := range selected {
-		seen[c.ID] = true
-	}
-	for id := range tests { // controls of other tags that ran anyway are reported too
-		if !seen[id] {
-			c := byID[id]
+	// The controls of the selected tags, and those of other tags that ran
+	// anyway, by ID (pointers into the catalog: sorting 10,000 copies of
+	// catalog.Control cost more than the rest of Build).
+	selected := make([]*catalog.Control, 0, len(cat.Controls))
+	seen := make(map[string]bool, len(cat.Controls))
+	for i := range cat.Controls {
+		if c := &cat.Controls[i]; slices.Contains(tags, c.Tag) {
 			selected = append(selected, c)
+			seen[c.ID] = true
+		}
+	}
+	for id := range tests {
+		if !seen[id] {
+			selected = append(selected, byID[id])
 			seen[id] = true
 		}
 	}
-	sort.Slice(selected, func(i, j int) bool { return selected[i].ID < selected[j].ID })
+	slices.SortFunc(selected, func(a, b *catalog.Control) int { return strings.Compare(a.ID, b.ID) })
 
 	// Read every attempt's evidence first, on every core: at 10,000 controls
 	// this is most of the reading.
@@ -279,7 +281,7 @@ type partial struct {
 // evaluate judges one attempt of the control's catalog test. sharedArtifact
 // is true when another attempt names the same artifact directory: evidence
 // one attempt cannot call its own.
-func evaluate(c catalog.Control, t *gotest.Test, opt Options, sharedArtifact bool, ld loaded) partial {
+func evaluate(c *catalog.Control, t *gotest.Test, opt Options, sharedArtifact bool, ld loaded) partial {
 	out := t.Output.String()
 	p := partial{summary: t.Attrs[evidence.AttrSummary], output: tail(out), elapsed: max(t.Elapsed, 0)}
 	attr := evidence.Outcome(t.Attrs[evidence.AttrOutcome])
@@ -542,11 +544,17 @@ func merge(rc *Control, parts []partial) {
 			} else {
 				rc.Calls = append(rc.Calls, ev.Calls...)
 			}
-			for k, v := range ev.Thresholds {
+			switch {
+			case len(ev.Thresholds) == 0:
+			case rc.Thresholds == nil && len(parts) == 1:
+				rc.Thresholds = ev.Thresholds // one attempt: its thresholds as read, not a copy
+			default:
 				if rc.Thresholds == nil {
 					rc.Thresholds = map[string]float64{}
 				}
-				rc.Thresholds[k] = v
+				for k, v := range ev.Thresholds {
+					rc.Thresholds[k] = v
+				}
 			}
 		}
 	}
@@ -691,8 +699,13 @@ func loadAll(ts []*gotest.Test, artifactsDir string) map[*gotest.Test]loaded {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var rd evidenceReader
+			var buf []byte
 			for i := int(next.Add(1)) - 1; i < len(ts); i = int(next.Add(1)) - 1 {
-				ev, name, err := loadEvidence(ts[i].Artifact, artifactsDir)
+				var ev *evidence.Evidence
+				var name string
+				var err error
+				ev, name, buf, err = loadEvidence(ts[i].Artifact, artifactsDir, &rd, buf)
 				out[i] = loaded{ev, name, err}
 			}
 		}()
@@ -707,10 +720,11 @@ func loadAll(ts []*gotest.Test, artifactsDir string) map[*gotest.Test]loaded {
 
 // loadEvidence reads the evidence.json of an artifact directory; it returns
 // the document and its name from "_artifacts/" on (the whole path if the
-// directory is not under an _artifacts directory).
-func loadEvidence(path, artifactsDir string) (*evidence.Evidence, string, error) {
+// directory is not under an _artifacts directory). The file is read into
+// buf, returned for the next call.
+func loadEvidence(path, artifactsDir string, rd *evidenceReader, buf []byte) (*evidence.Evidence, string, []byte, error) {
 	if path == "" {
-		return nil, "", fmt.Errorf("no artifacts event for the test (run go test with -artifacts -outputdir DIR)")
+		return nil, "", buf, fmt.Errorf("no artifacts event for the test (run go test with -artifacts -outputdir DIR)")
 	}
 	name := filepath.ToSlash(filepath.Join(path, evidence.FileName))
 	if _, rest, ok := strings.Cut(filepath.ToSlash(path), "/_artifacts/"); ok {
@@ -720,15 +734,15 @@ func loadEvidence(path, artifactsDir string) (*evidence.Evidence, string, error)
 		}
 	}
 	file := filepath.Join(path, evidence.FileName)
-	b, err := os.ReadFile(file)
+	buf, err := readFile(file, buf)
 	if err != nil {
-		return nil, "", err
+		return nil, "", buf, err
 	}
-	var ev evidence.Evidence
-	if err := json.Unmarshal(b, &ev); err != nil {
-		return nil, "", fmt.Errorf("%s: %w", file, err)
+	ev, err := rd.decode(buf)
+	if err != nil {
+		return nil, "", buf, fmt.Errorf("%s: %w", file, err)
 	}
-	return &ev, name, nil
+	return ev, name, buf, nil
 }
 
 // buildError is the first compiler message of build output ("file.go:6:14:
@@ -796,14 +810,14 @@ func tail(s string) string {
 
 func requirements(cat *catalog.Catalog, ctls []Control) []Requirement {
 	byReq := map[string][]evidence.Outcome{}
-	for _, c := range ctls {
-		byReq[c.Requirement] = append(byReq[c.Requirement], c.Outcome)
+	for i := range ctls {
+		byReq[ctls[i].Requirement] = append(byReq[ctls[i].Requirement], ctls[i].Outcome)
 	}
 	var out []Requirement
 	for _, q := range cat.Requirements {
 		r := Requirement{ID: q.ID, Tag: q.Tag, Title: q.Title, Controls: []string{}}
-		for _, c := range cat.Controls {
-			if c.Requirement == q.ID {
+		for i := range cat.Controls {
+			if c := &cat.Controls[i]; c.Requirement == q.ID {
 				r.Controls = append(r.Controls, c.ID)
 			}
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/connect-compliance/connect-compliance/helpers/catalog"
 	"github.com/connect-compliance/connect-compliance/helpers/evidence"
 	"github.com/connect-compliance/connect-compliance/reports/gotest"
+	"github.com/connect-compliance/connect-compliance/reports/jsonscan"
 )
 
 // SchemaVersion is the version of the results.json shape.
@@ -300,14 +301,22 @@ func (r *Results) WriteJSON(w io.Writer) error {
 		if _, err := io.WriteString(w, "[\n    "); err != nil {
 			return err
 		}
+		// Each control encoded compact into one reused buffer (json.Encoder
+		// pools its state; json.MarshalIndent makes two new buffers and
+		// runs the general scanner over them), then indented.
+		var compact bytes.Buffer
+		enc := json.NewEncoder(&compact)
+		var c []byte
 		for i := range r.Controls {
-			c, err := json.MarshalIndent(&r.Controls[i], "    ", "  ")
-			if err != nil {
+			compact.Reset()
+			if err := enc.Encode(&r.Controls[i]); err != nil {
 				return err
 			}
+			c = c[:0]
 			if i > 0 {
-				c = append([]byte(",\n    "), c...)
+				c = append(c, ",\n    "...)
 			}
+			c = jsonscan.AppendIndent(c, bytes.TrimSuffix(compact.Bytes(), []byte("\n")), "    ", "  ")
 			if _, err := w.Write(c); err != nil {
 				return err
 			}

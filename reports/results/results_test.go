@@ -1,6 +1,7 @@
 package results
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/connect-compliance/connect-compliance/helpers/waiver"
 	"github.com/connect-compliance/connect-compliance/reports/gotest"
 	"github.com/connect-compliance/connect-compliance/reports/history"
+	"github.com/google/go-cmp/cmp"
 )
 
 const mod = "github.com/connect-compliance/connect-compliance"
@@ -318,5 +320,41 @@ func TestTargetFromEvidence(t *testing.T) {
 	res = Build(testCatalog(t), run, Options{Tags: []string{"daily"}, Target: "live"})
 	if res.Run.Target != "live" || res.Run.Scenario != "" {
 		t.Errorf("--target must win: %q %q", res.Run.Target, res.Run.Scenario)
+	}
+}
+
+// TestWriteJSONIsMarshalIndent: the streamed results.json is
+// json.MarshalIndent's document, byte for byte, with controls of every
+// shape (every field set, none set, text that JSON escapes).
+func TestWriteJSONIsMarshalIndent(t *testing.T) {
+	var r evidenceReader
+	full, err := r.decode([]byte(everyField))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 1, 6, 0, 0, 0, time.UTC)
+	for _, ctls := range [][]Control{nil, {}, {
+		{ID: "C-1", Title: "<b>&\"quoted\"</b>\u2028", Outcome: evidence.Fail, Findings: full.Findings, Calls: full.Calls,
+			Thresholds: full.Thresholds, ExpiredWaivers: full.ExpiredWaivers, References: []string{"https://x/?a=1&b=2"},
+			Attempts: []Attempt{{Outcome: evidence.Fail, Input: "in.json", Evidence: "_artifacts/e.json", Error: "e"}},
+			Evidence: []string{"_artifacts/e.json"}, LastCompliant: &at, DueBy: &at, Overdue: true, OverdueReason: "late",
+			Trend: []TrendEntry{{Run: "r", Time: at, Outcome: evidence.Pass}}, Output: "out\x01\xff\n", Input: []string{"in.json"},
+			ElapsedSeconds: 1e-7, Line: 3, File: "f.go", Summary: "s", Error: "e", Reason: "r"},
+		{ID: "C-2", Findings: []evidence.Finding{}, Calls: []evidence.Call{}, Attempts: []Attempt{}, ElapsedSeconds: 1e21},
+		{ID: "C-3"},
+	}} {
+		res := &Results{SchemaVersion: SchemaVersion, Run: Run{ID: "x", Generated: at}, Controls: ctls,
+			Summary: Summary{ByOutcome: map[evidence.Outcome]int{evidence.Pass: 1}}}
+		var got bytes.Buffer
+		if err := res.WriteJSON(&got); err != nil {
+			t.Fatal(err)
+		}
+		want, err := json.MarshalIndent(res, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(string(want)+"\n", got.String()); diff != "" {
+			t.Errorf("%d controls: (-MarshalIndent +WriteJSON)\n%s", len(ctls), diff)
+		}
 	}
 }
